@@ -1,0 +1,19 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from annotations.models import Role
+
+
+@extend_schema_field({"type": "string", "enum": [role.slug for role in Role]})
+class RoleField(serializers.Field):
+    """A project role by name (``annotator``, ``reviewer``, ``editor``, ``admin``)."""
+
+    default_error_messages = {"invalid": "Choose one of: {choices}."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.upper() in Role.names:
+            return Role.from_slug(data)
+        self.fail("invalid", choices=", ".join(role.slug for role in Role))
+
+    def to_representation(self, value):
+        return Role(value).slug

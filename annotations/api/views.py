@@ -1,0 +1,116 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from annotations.api.filters import MemberFilter, ProjectFilter
+from annotations.api.serializers import (
+    AddMemberInput,
+    ChangeMemberInput,
+    CreateProjectInput,
+    MemberSerializer,
+    ProjectSerializer,
+    UpdateProjectInput,
+)
+from annotations.models import Membership
+from annotations.permissions import get_project_for, projects_of
+from annotations.services.projects import (
+    add_member,
+    change_member_role,
+    create_project,
+    get_member,
+    remove_member,
+    update_project,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The caller's projects"),
+    create=extend_schema(
+        request=CreateProjectInput, summary="Create a project; the caller becomes its admin"
+    ),
+    partial_update=extend_schema(request=UpdateProjectInput, summary="Change a project's settings (admins)"),
+)
+class ProjectViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return projects_of(self.request.user).order_by("name", "id")
+
+    def create(self, request):
+        payload = CreateProjectInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        project = create_project(creator=request.user, **payload.validated_data)
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        payload = UpdateProjectInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        project = update_project(actor=request.user, project_id=pk, **payload.validated_data)
+        return Response(ProjectSerializer(project).data)
+
+
+PROJECT_ID = OpenApiParameter("project_pk", int, OpenApiParameter.PATH, description="The project's id.")
+USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH, description="The member's username.")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PROJECT_ID], summary="A project's members (any member)"),
+    create=extend_schema(parameters=[PROJECT_ID], request=AddMemberInput, summary="Add a member (admins)"),
+    retrieve=extend_schema(parameters=[PROJECT_ID, USERNAME]),
+    partial_update=extend_schema(
+        parameters=[PROJECT_ID, USERNAME],
+        request=ChangeMemberInput,
+        summary="Change a member's role (admins)",
+    ),
+    destroy=extend_schema(parameters=[PROJECT_ID, USERNAME], summary="Remove a member (admins)"),
+)
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+    queryset = Membership.objects.none()
+    lookup_field = "username"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def project(self):
+        return get_project_for(self.request.user, self.kwargs["project_pk"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return (
+            Membership.objects.filter(project=self.project())
+            .select_related("user")
+            .order_by("user__username")
+        )
+
+    def retrieve(self, request, project_pk=None, username=None):
+        return Response(MemberSerializer(get_member(self.project(), username)).data)
+
+    def create(self, request, project_pk=None):
+        payload = AddMemberInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = add_member(actor=request.user, project_id=project_pk, **payload.validated_data)
+        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, project_pk=None, username=None):
+        payload = ChangeMemberInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = change_member_role(
+            actor=request.user, project_id=project_pk, username=username, role=payload.validated_data["role"]
+        )
+        return Response(MemberSerializer(membership).data)
+
+    def destroy(self, request, project_pk=None, username=None):
+        remove_member(actor=request.user, project_id=project_pk, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)

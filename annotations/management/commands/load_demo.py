@@ -1,0 +1,65 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from annotations.demo.articles import ARTICLES
+from annotations.models import Project, Role
+from annotations.services.articles import import_article
+from annotations.services.projects import add_member, create_project
+
+DEMO_PROJECT = "Demo desk"
+DEMO_PASSWORD = "factcheck-demo"
+DEMO_USERS = [
+    ("admin", Role.ADMIN, "Ada Admin"),
+    ("annotator", Role.ANNOTATOR, "Anouk Annotator"),
+    ("reviewer1", Role.REVIEWER, "Rui Reviewer"),
+    ("reviewer2", Role.REVIEWER, "Ryo Reviewer"),
+    ("editor", Role.EDITOR, "Edda Editor"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo desk (users, project, articles) unless it exists, and print its logins."
+
+    def handle(self, *args, **options):
+        if Project.objects.filter(name=DEMO_PROJECT).exists():
+            self.stdout.write(f"The {DEMO_PROJECT} is already loaded.")
+        else:
+            self.load()
+            self.stdout.write(self.style.SUCCESS(f"Loaded the {DEMO_PROJECT}."))
+        self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        for username, role, _name in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {role.label}")
+
+    @transaction.atomic
+    def load(self):
+        User = get_user_model()
+        users = {}
+        for username, _role, full_name in DEMO_USERS:
+            first, last = full_name.split(" ", 1)
+            user, _created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            user.set_password(DEMO_PASSWORD)
+            if username == "admin":
+                user.is_staff = user.is_superuser = True
+            user.save()
+            users[username] = user
+
+        project = create_project(creator=users["admin"], name=DEMO_PROJECT, required_verdicts=2)
+        for username, role, _name in DEMO_USERS[1:]:
+            add_member(actor=users["admin"], project_id=project.id, username=username, role=role)
+
+        for article in ARTICLES:
+            import_article(
+                actor=users["annotator"],
+                project_id=project.id,
+                title=article["title"],
+                text=article["text"],
+                url=article["url"],
+                publisher=article["publisher"],
+                author=article["author"],
+                published_at=parse_datetime(article["published_at"]),
+                language=article["language"],
+            )

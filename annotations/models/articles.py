@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Article(models.Model):
+    """A news article of one project; its text lives in immutable revisions."""
+
+    project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="articles")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=35, blank=True, help_text=_("A BCP 47 language tag, e.g. en or ko.")
+    )
+    current_revision = models.ForeignKey(
+        "annotations.ArticleRevision", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class ArticleRevision(models.Model):
+    """One immutable version of an article's canonical text, which annotation offsets count in."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="one_revision_number_per_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} (revision {self.number})"

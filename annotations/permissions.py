@@ -1,0 +1,61 @@
+"""Who may see and do what: every access to a project's objects on behalf of a user goes through here.
+
+Objects of a project the user is not a member of answer 404 (never 403), so that ids of other
+desks are never revealed. Members below the role an action needs get PermissionDenied (403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from annotations.models import Membership, Project, Role
+
+
+def projects_of(user) -> QuerySet[Project]:
+    """The user's projects, each annotated with ``my_role``, the user's role in it."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    my_role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+    return Project.objects.annotate(my_role=Subquery(my_role)).filter(my_role__isnull=False)
+
+
+def role_in(user, project: Project) -> Role | None:
+    """The user's role in ``project``, read from ``my_role`` when the project came from projects_of."""
+    if not user.is_authenticated:
+        return None
+    role = getattr(project, "my_role", None)
+    if role is None:
+        role = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
+    return Role(role) if role is not None else None
+
+
+def require_role(user, project: Project, role: Role) -> None:
+    """Raise PermissionDenied unless the user holds ``role`` or a higher one in ``project``."""
+    mine = role_in(user, project)
+    if mine is None:
+        raise Http404("No such project.")
+    if mine < role:
+        raise PermissionDenied(f"This needs the {role.slug} role or higher in this project.")
+
+
+def can(user, project: Project, role: Role) -> bool:
+    mine = role_in(user, project)
+    return mine is not None and mine >= role
+
+
+def get_project_for(user, project_id, *, role: Role = Role.ANNOTATOR, lock: bool = False) -> Project:
+    """The project ``project_id`` if the user is a member holding at least ``role``.
+
+    Missing projects and projects the user is not a member of both raise Http404; a member
+    below ``role`` gets PermissionDenied. ``lock`` takes a row lock on the project (call inside
+    a transaction), which serializes changes to its settings and memberships.
+    """
+    projects = projects_of(user)
+    if lock:
+        projects = projects.select_for_update(of=("self",))
+    try:
+        project = projects.get(pk=project_id)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such project.") from None
+    require_role(user, project, role)
+    return project

@@ -1,0 +1,99 @@
+"""Projects and their members: every write to them goes through these functions."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+
+from annotations.models import Membership, Project, Role
+from annotations.permissions import get_project_for
+from workbench.errors import StateConflict
+
+User = get_user_model()
+
+
+@transaction.atomic
+def create_project(*, creator, name: str, required_verdicts: int = 2) -> Project:
+    """Create a project with ``creator`` as its first admin."""
+    project = Project(name=name, required_verdicts=required_verdicts, created_by=creator)
+    project.full_clean()
+    project.save()
+    Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
+    project.my_role = Role.ADMIN
+    return project
+
+
+@transaction.atomic
+def update_project(*, actor, project_id: int, **changes) -> Project:
+    """Change a project's settings (admins only). Locks the project row."""
+    project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.full_clean()
+    project.save(update_fields=list(changes))
+    return project
+
+
+def find_user(username: str):
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise ValidationError(
+            {"username": [f"There is no user named “{username}”."]}, code="unknown_user"
+        ) from None
+
+
+@transaction.atomic
+def add_member(*, actor, project_id: int, username: str, role: Role) -> Membership:
+    """Add a user to a project (admins only). Raises StateConflict when the user is a member already."""
+    project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    user = find_user(username)
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(project=project, user=user, role=role)
+    except IntegrityError:
+        raise StateConflict(
+            {"username": [f"“{username}” is already a member of this project."]}, code="duplicate_member"
+        ) from None
+
+
+def get_member(project: Project, username: str) -> Membership:
+    membership = (
+        Membership.objects.select_related("user").filter(project=project, user__username=username).first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def ensure_an_admin_remains(project: Project, leaving: Membership) -> None:
+    others = Membership.objects.filter(project=project, role=Role.ADMIN).exclude(pk=leaving.pk)
+    if leaving.role == Role.ADMIN and not others.exists():
+        raise ValidationError(
+            {"role": ["A project needs at least one admin; make someone else admin first."]},
+            code="last_admin",
+        )
+
+
+@transaction.atomic
+def change_member_role(*, actor, project_id: int, username: str, role: Role) -> Membership:
+    """Change a member's role (admins only). The last admin cannot step down.
+
+    Locks the project row, so two admins demoting each other at once cannot leave it without one.
+    """
+    project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    membership = get_member(project, username)
+    if role != Role.ADMIN:
+        ensure_an_admin_remains(project, membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, actor, project_id: int, username: str) -> None:
+    """Remove a member (admins only). The last admin cannot be removed. Locks the project row."""
+    project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    membership = get_member(project, username)
+    ensure_an_admin_remains(project, membership)
+    membership.delete()

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from annotations import views as annotation_views
+from workbench.api_auth import ObtainTokenView
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("", include("annotations.api.urls")),
+]
+
+urlpatterns = [
+    path("", annotation_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler400 = "workbench.api_errors.bad_request"
+handler403 = "workbench.api_errors.permission_denied"
+handler404 = "workbench.api_errors.page_not_found"
+handler500 = "workbench.api_errors.server_error"
