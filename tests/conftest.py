@@ -1,5 +1,11 @@
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}".rstrip()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,9 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 20 + "-a-long-random-production-secret-for-tests-only-0123456789",
     "ALLOWED_HOSTS": "desk.example.org",
 }
+# Variables of the test run itself that must not leak into the interpreters under test
+# (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly flags).
+INHERITED_NOT = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "WORKBENCH_PRODUCTION"}
 PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
     "db = settings.DATABASES['default'];"
@@ -25,9 +28,7 @@ PROBE = (
 
 
 def run_python(code: str, env: dict, *args: str) -> subprocess.CompletedProcess:
-    base = {
-        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}
-    }
+    base = {key: value for key, value in os.environ.items() if key not in INHERITED_NOT}
     base |= {"DJANGO_SETTINGS_MODULE": "workbench.settings"} | env
     command = [sys.executable, "-c", code] if code else [sys.executable, *args]
     return subprocess.run(command, cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
