@@ -1,0 +1,623 @@
+"""Inter-rater agreement for fact-check verdicts and highlighted spans.
+
+Pure statistics over plain data: no Django or ORM import, so the functions can be fed from a queryset,
+a fixture or a CSV alike.
+
+Input conventions
+-----------------
+* A verdict is a ``(claim_id, reviewer_id, rating)`` tuple. Ids are hashable; reviewer ids must be
+  mutually orderable (pairs are reported as ``a < b``). A reviewer who did not rate a claim simply has
+  no tuple for it: missing verdicts are normal.
+* Ratings are strings. :data:`TRUTH_SCALE` maps the five truth ratings to 1..5; :data:`OFF_SCALE_RATINGS`
+  (and any other string) are nominal categories only.
+* When the same ``(claim_id, reviewer_id)`` occurs more than once, the last tuple wins; a rating of
+  ``None`` withdraws that reviewer's verdict on that claim.
+
+Output conventions
+------------------
+A figure that cannot be computed is a :class:`Figure` whose ``value`` is ``None`` and whose ``reason``
+says why; no function raises or returns NaN for degenerate data. Every figure carries the number of
+claims and verdicts it was computed from. All returned numbers are plain Python ``int``/``float``, so
+``dataclasses.asdict`` output is JSON-serialisable once the reviewer ids are.
+
+Libraries
+---------
+Krippendorff's alpha is computed by the ``krippendorff`` package (it handles missing values and
+reproduces Krippendorff's 2011 worked example at every level, see :func:`krippendorff_alpha`). The kappas
+and percent agreement are short closed formulas over count tables, computed here with numpy so that the
+whole summary needs one pass over the data; the tests cross-check them against scikit-learn and
+statsmodels.
+"""
+
+import math
+from bisect import bisect_left
+from collections import Counter, deque
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Literal
+
+import krippendorff
+import numpy as np
+
+__all__ = [
+    "ALPHA_LEVELS",
+    "OFF_SCALE_RATINGS",
+    "SPAN_MODES",
+    "TRUTH_SCALE",
+    "AgreementSummary",
+    "AlphaLevel",
+    "Figure",
+    "PairAgreement",
+    "SpanAgreement",
+    "SpanFigure",
+    "SpanMode",
+    "SpanPair",
+    "agreement_summary",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "pairwise",
+    "percent_agreement",
+    "span_agreement",
+    "span_f1",
+]
+
+TRUTH_SCALE: dict[str, int] = {
+    "false": 1,
+    "mostly_false": 2,
+    "mixed": 3,
+    "mostly_true": 4,
+    "true": 5,
+}
+"""Ordinal/interval position of each truth rating; the only ratings alpha uses at those levels."""
+
+OFF_SCALE_RATINGS: tuple[str, ...] = ("misleading", "unverifiable", "not_checkable")
+"""Known ratings outside the truth scale: categories for nominal figures, missing for ordinal/interval."""
+
+AlphaLevel = Literal["nominal", "ordinal", "interval"]
+ALPHA_LEVELS: tuple[AlphaLevel, ...] = ("nominal", "ordinal", "interval")
+
+SpanMode = Literal["exact", "overlap"]
+SPAN_MODES: tuple[SpanMode, ...] = ("exact", "overlap")
+
+Verdict = tuple[Hashable, Hashable, str | None]
+Span = tuple[Hashable, int, int]
+
+# Column order of every count table: the truth scale first (so its columns are 0..4 and line up with the
+# values 1..5), then the known off-scale ratings, then any other rating string, sorted.
+_KNOWN_RATINGS: tuple[str, ...] = (*TRUTH_SCALE, *OFF_SCALE_RATINGS)
+_SCALE_VALUES = np.array(list(TRUTH_SCALE.values()), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
+    """One agreement figure.
+
+    Exactly one of ``value`` and ``reason`` is set. ``n_claims`` and ``n_verdicts`` count the claims and
+    verdicts the figure was computed from (for a figure that could not be computed: the ones that were
+    available).
+    """
+
+    value: float | None
+    reason: str | None = None
+    n_claims: int
+    n_verdicts: int
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.reason is None):
+            raise ValueError("A Figure has either a value or a reason, not both and not neither.")
+        if self.value is not None and not math.isfinite(self.value):
+            raise ValueError("A Figure value must be finite.")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PairAgreement:
+    """Agreement between two reviewers over the claims both rated (``reviewer_a < reviewer_b``).
+
+    ``confusion[rating_a][rating_b]`` counts the claims ``reviewer_a`` rated ``rating_a`` and
+    ``reviewer_b`` rated ``rating_b``. Only nonzero cells are present (the table is sparse: a handful of
+    the eight ratings co-occur for most pairs), in rating order: truth scale, off-scale, others.
+    """
+
+    reviewer_a: Hashable
+    reviewer_b: Hashable
+    n: int
+    cohen_kappa: Figure
+    percent_agreement: Figure
+    confusion: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgreementSummary:
+    """Every verdict-agreement figure for one set of verdicts.
+
+    ``n_claims`` counts claims with at least one verdict, ``n_verdicts`` all verdicts, ``n_reviewers``
+    the reviewers with at least one verdict. ``krippendorff_alpha`` is keyed by level (``nominal``,
+    ``ordinal``, ``interval``). ``pairs`` lists every reviewer pair sharing at least one claim.
+    """
+
+    n_claims: int
+    n_verdicts: int
+    n_reviewers: int
+    percent_agreement: Figure
+    fleiss_kappa: Figure
+    krippendorff_alpha: dict[AlphaLevel, Figure]
+    pairs: tuple[PairAgreement, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpanFigure:
+    """Span F1 ``2 * matched / (n_a + n_b)``; ``value`` is ``None`` (with ``reason``) when undefined."""
+
+    value: float | None
+    reason: str | None = None
+    n_a: int
+    n_b: int
+    matched: int
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.reason is None):
+            raise ValueError("A SpanFigure has either a value or a reason, not both and not neither.")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpanPair:
+    """Span agreement between two reviewers (``reviewer_a < reviewer_b``), in both modes."""
+
+    reviewer_a: Hashable
+    reviewer_b: Hashable
+    exact: SpanFigure
+    overlap: SpanFigure
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpanAgreement:
+    """Per-pair span F1 and, per mode, the micro-average over pairs (``n_a``/``n_b``/``matched`` summed)."""
+
+    pairs: tuple[SpanPair, ...]
+    overall: dict[SpanMode, SpanFigure]
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdicts:
+    """Deduplicated verdicts as integer codes, sorted by (claim, reviewer)."""
+
+    ratings: tuple[str, ...]
+    reviewers: tuple[Hashable, ...]
+    claim: np.ndarray
+    reviewer: np.ndarray
+    rating: np.ndarray
+    # counts[claim, rating]: how many reviewers gave that rating to that claim.
+    counts: np.ndarray
+
+
+def _prepare(units: Iterable[Verdict]) -> _Verdicts:
+    latest: dict[tuple[Hashable, Hashable], str] = {}
+    for claim_id, reviewer_id, rating in units:
+        if rating is None:
+            latest.pop((claim_id, reviewer_id), None)
+        elif isinstance(rating, str):
+            latest[(claim_id, reviewer_id)] = rating
+        else:
+            raise TypeError(f"A rating must be a string or None, not {type(rating).__name__}.")
+
+    extra = sorted({rating for rating in latest.values()} - set(_KNOWN_RATINGS))
+    ratings = (*_KNOWN_RATINGS, *extra)
+    rating_code = {rating: code for code, rating in enumerate(ratings)}
+    reviewers = tuple(sorted({reviewer_id for _, reviewer_id in latest}))
+    reviewer_code = {reviewer_id: code for code, reviewer_id in enumerate(reviewers)}
+    claim_code: dict[Hashable, int] = {}
+
+    size = len(latest)
+    claim = np.fromiter(
+        (claim_code.setdefault(claim_id, len(claim_code)) for claim_id, _ in latest), np.int64, size
+    )
+    reviewer = np.fromiter((reviewer_code[reviewer_id] for _, reviewer_id in latest), np.int64, size)
+    rating = np.fromiter((rating_code[value] for value in latest.values()), np.int64, size)
+
+    order = np.lexsort((reviewer, claim))
+    claim, reviewer, rating = claim[order], reviewer[order], rating[order]
+    n_claims, n_ratings = len(claim_code), len(ratings)
+    counts = np.bincount(claim * n_ratings + rating, minlength=n_claims * n_ratings).reshape(
+        n_claims, n_ratings
+    )
+    return _Verdicts(ratings, reviewers, claim, reviewer, rating, counts)
+
+
+def _value(value: float, *, n_claims: int, n_verdicts: int, what: str) -> Figure:
+    """A Figure for a computed value; a non-finite value becomes a reason instead of NaN/inf."""
+    value = float(value)
+    if not math.isfinite(value):
+        return Figure(
+            value=None,
+            reason=f"{what} is undefined for these data.",
+            n_claims=n_claims,
+            n_verdicts=n_verdicts,
+        )
+    return Figure(value=value, n_claims=n_claims, n_verdicts=n_verdicts)
+
+
+def _multi_rated(counts: np.ndarray) -> np.ndarray:
+    return counts[counts.sum(axis=1) >= 2]
+
+
+def _mean_pair_agreement(counts: np.ndarray) -> float:
+    """Mean over rows of the share of agreeing ordered rater pairs, each row with its own n_i."""
+    n = counts.sum(axis=1)
+    agreeing = (counts * (counts - 1)).sum(axis=1)
+    return float(np.mean(agreeing / (n * (n - 1))))
+
+
+def _percent_agreement(verdicts: _Verdicts) -> Figure:
+    rows = _multi_rated(verdicts.counts)
+    n_claims, n_verdicts = len(rows), int(rows.sum())
+    if n_claims == 0:
+        return Figure(value=None, reason="No claim has two or more verdicts.", n_claims=0, n_verdicts=0)
+    return _value(
+        _mean_pair_agreement(rows), n_claims=n_claims, n_verdicts=n_verdicts, what="Percent agreement"
+    )
+
+
+def percent_agreement(units: Iterable[Verdict]) -> Figure:
+    """Observed agreement over claims with two or more verdicts.
+
+    For claim i with n_i verdicts of which n_ij are rating j, P_i = sum_j n_ij (n_ij - 1) / (n_i (n_i - 1)),
+    the share of agreeing ordered pairs of its reviewers; the figure is the unweighted mean of P_i over
+    claims (Fleiss 1971, "Measuring nominal scale agreement among many raters", Psychological Bulletin
+    76(5), P-bar), each claim using its own n_i as Gwet (2014, Handbook of Inter-Rater Reliability, 4th
+    ed.) does for missing ratings, cf. ``pa.coeff.raw`` in his irrCAC package. Ratings are compared as
+    nominal categories.
+    """
+    return _percent_agreement(_prepare(units))
+
+
+def _fleiss_kappa(verdicts: _Verdicts) -> Figure:
+    rows = _multi_rated(verdicts.counts)
+    n_claims, n_verdicts = len(rows), int(rows.sum())
+    if n_claims == 0:
+        return Figure(value=None, reason="No claim has two or more verdicts.", n_claims=0, n_verdicts=0)
+    totals = rows.sum(axis=0)
+    if np.count_nonzero(totals) < 2:
+        return Figure(
+            value=None,
+            reason="Only one rating was given, so chance agreement is 1 and kappa is undefined.",
+            n_claims=n_claims,
+            n_verdicts=n_verdicts,
+        )
+    observed = _mean_pair_agreement(rows)
+    shares = totals / n_verdicts
+    chance = float(shares @ shares)
+    return _value(
+        (observed - chance) / (1.0 - chance), n_claims=n_claims, n_verdicts=n_verdicts, what="Fleiss' kappa"
+    )
+
+
+def fleiss_kappa(units: Iterable[Verdict]) -> Figure:
+    """Fleiss' kappa over claims with two or more verdicts, allowing unequal numbers of reviewers.
+
+    kappa = (P-bar - P_e) / (1 - P_e), with
+
+    * P-bar the mean over claims of P_i = sum_j n_ij (n_ij - 1) / (n_i (n_i - 1)), each claim using its own
+      number of verdicts n_i -- exactly :func:`percent_agreement`, and the observed agreement of Gwet's
+      generalized Fleiss' kappa for missing ratings (Gwet 2014, Handbook of Inter-Rater Reliability, 4th
+      ed.; ``fleiss.kappa.raw`` in his irrCAC package);
+    * P_e = sum_j p_j^2, with p_j = sum_i n_ij / sum_i n_i the share of rating j among all verdicts on
+      those claims: Fleiss' (1971) p_j = sum_i n_ij / (N n) with the constant N n replaced by the actual
+      number of verdicts, so every verdict weighs the same.
+
+    When every claim has the same number of verdicts this is textbook Fleiss (1971, Psychological
+    Bulletin 76(5), 378-382) and equals ``statsmodels.stats.inter_rater.fleiss_kappa``. With unequal
+    counts it differs slightly from Gwet's variant, whose p_j is the mean over claims of each claim's
+    share of rating j (claims, not verdicts, weigh the same) and includes single-verdict claims; here
+    claims with a single verdict are left out, as they carry no agreement information. ``None`` when no
+    claim has two verdicts or only one rating occurs.
+    """
+    return _fleiss_kappa(_prepare(units))
+
+
+def _krippendorff_alpha(verdicts: _Verdicts, level: AlphaLevel) -> Figure:
+    if level == "nominal":
+        counts = verdicts.counts
+        label = "ratings"
+    elif level in ("ordinal", "interval"):
+        # Off-scale ratings have no position on the truth scale: at these levels they are missing values.
+        counts = verdicts.counts[:, : len(TRUTH_SCALE)]
+        label = "truth-scale ratings"
+    else:
+        raise ValueError(f"level must be one of {ALPHA_LEVELS}, not {level!r}.")
+
+    # Krippendorff's alpha only uses pairable values: units holding two or more of them.
+    rows = _multi_rated(counts)
+    n_claims, n_verdicts = len(rows), int(rows.sum())
+    if n_claims == 0:
+        return Figure(value=None, reason=f"No claim has two or more {label}.", n_claims=0, n_verdicts=0)
+    used = rows.sum(axis=0) > 0
+    if np.count_nonzero(used) < 2:
+        return Figure(
+            value=None,
+            reason=f"Only one of the {label} occurs, so there is no variation to measure agreement against.",
+            n_claims=n_claims,
+            n_verdicts=n_verdicts,
+        )
+    if level == "nominal":
+        # Nominal distances ignore the codes' values: unused ratings can be dropped, the rest coded 0..k.
+        rows = rows[:, used]
+        domain = np.arange(rows.shape[1], dtype=np.float64)
+    else:
+        # The interval metric uses the values themselves and the ordinal metric their order, so every
+        # column keeps its truth-scale value 1..5 (an unused column has zero marginal and adds nothing).
+        domain = _SCALE_VALUES
+    value = krippendorff.alpha(value_counts=rows, value_domain=domain, level_of_measurement=level)
+    return _value(value, n_claims=n_claims, n_verdicts=n_verdicts, what="Krippendorff's alpha")
+
+
+def krippendorff_alpha(units: Iterable[Verdict], level: AlphaLevel) -> Figure:
+    """Krippendorff's alpha at ``level`` ``"nominal"``, ``"ordinal"`` or ``"interval"``.
+
+    alpha = 1 - D_o / D_e from the coincidence matrix of pairable values (Krippendorff 2011, "Computing
+    Krippendorff's Alpha-Reliability", Annenberg School for Communication Departmental Papers 43), which
+    uses every claim with two or more values and needs no equal number of reviewers. Nominal uses every
+    rating as a category; ordinal and interval use only :data:`TRUTH_SCALE` ratings at their values 1..5
+    and treat every other rating as missing. The ordinal metric is Krippendorff's rank-based
+    delta^2_ck = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2, the interval metric (c - k)^2.
+
+    Computed by the ``krippendorff`` package (``alpha(value_counts=...)``, the claims x ratings count
+    table it documents as an alternative to the reliability matrix, and the table this module already
+    holds). It reproduces Krippendorff's (2011) worked example -- 4 observers x 12 units with missing
+    values -- at all three levels (nominal 0.743, ordinal 0.815, interval 0.849), and its ordinal metric is
+    the one above, so no hand-written formula is needed.
+
+    ``None`` when no claim has two values at that level, or when only one value occurs among them
+    (D_e = 0). Raises ``ValueError`` for an unknown level.
+    """
+    return _krippendorff_alpha(_prepare(units), level)
+
+
+def _kappa_from_table(table: np.ndarray) -> Figure:
+    """Cohen's kappa from a square confusion table of two reviewers, in exact integer arithmetic.
+
+    kappa = (p_o - p_e) / (1 - p_e) = (n * agree - chance) / (n^2 - chance), where agree is the trace and
+    chance = sum_k rows_k * cols_k (Cohen 1960, "A coefficient of agreement for nominal scales",
+    Educational and Psychological Measurement 20(1)). Integers keep p_e = 1 detectable exactly.
+    """
+    n = int(table.sum())
+    if n < 2:
+        return Figure(
+            value=None,
+            reason="Fewer than two claims were rated by both reviewers.",
+            n_claims=n,
+            n_verdicts=2 * n,
+        )
+    agree = int(np.trace(table))
+    chance = sum(int(r) * int(c) for r, c in zip(table.sum(axis=1), table.sum(axis=0), strict=True))
+    if chance == n * n:
+        return Figure(
+            value=None,
+            reason="Both reviewers gave one and the same rating throughout, so chance agreement is 1.",
+            n_claims=n,
+            n_verdicts=2 * n,
+        )
+    return _value((n * agree - chance) / (n * n - chance), n_claims=n, n_verdicts=2 * n, what="Cohen's kappa")
+
+
+def cohen_kappa(pairs_of_ratings: Iterable[tuple[str | None, str | None]]) -> Figure:
+    """Cohen's (1960) kappa for two reviewers from ``(rating_a, rating_b)`` pairs, one per claim.
+
+    Pairs in which either rating is ``None`` are skipped (the claim was not rated by both). Ratings are
+    nominal categories. ``None`` when fewer than two claims remain, or when the expected agreement is 1
+    (both reviewers used one and the same rating). Equals ``sklearn.metrics.cohen_kappa_score``.
+    """
+    cells = Counter((a, b) for a, b in pairs_of_ratings if a is not None and b is not None)
+    labels = sorted({rating for pair in cells for rating in pair})
+    index = {rating: i for i, rating in enumerate(labels)}
+    table = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for (a, b), count in cells.items():
+        table[index[a], index[b]] = count
+    return _kappa_from_table(table)
+
+
+def _pairwise(verdicts: _Verdicts) -> tuple[PairAgreement, ...]:
+    n_ratings, n_reviewers = len(verdicts.ratings), len(verdicts.reviewers)
+    claim, reviewer, rating = verdicts.claim, verdicts.reviewer, verdicts.rating
+    most = int(verdicts.counts.sum(axis=1).max()) if len(verdicts.counts) else 0
+
+    # Verdicts are sorted by (claim, reviewer) with one verdict per reviewer and claim, so every pair of
+    # reviewers sharing a claim sits at some distance d < (most verdicts on a claim) within that claim's
+    # run, with the smaller reviewer first. One vectorised shift per d enumerates all co-ratings in
+    # O(most * verdicts), however sparse the design.
+    keys = []
+    for d in range(1, most):
+        same = claim[d:] == claim[:-d]
+        pair = reviewer[:-d][same] * n_reviewers + reviewer[d:][same]
+        keys.append((pair * n_ratings + rating[:-d][same]) * n_ratings + rating[d:][same])
+    if not keys:
+        return ()
+    cells, cell_counts = np.unique(np.concatenate(keys), return_counts=True)
+    pairs, cells = np.divmod(cells, n_ratings * n_ratings)
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+    ends = np.r_[starts[1:], len(pairs)]
+
+    result = []
+    for start, end in zip(starts, ends, strict=True):
+        table = np.zeros(n_ratings * n_ratings, dtype=np.int64)
+        table[cells[start:end]] = cell_counts[start:end]
+        table = table.reshape(n_ratings, n_ratings)
+        n = int(table.sum())
+        confusion: dict[str, dict[str, int]] = {}
+        for a, b in zip(*np.nonzero(table), strict=True):
+            confusion.setdefault(verdicts.ratings[a], {})[verdicts.ratings[b]] = int(table[a, b])
+        a_code, b_code = divmod(int(pairs[start]), n_reviewers)
+        result.append(
+            PairAgreement(
+                reviewer_a=verdicts.reviewers[a_code],
+                reviewer_b=verdicts.reviewers[b_code],
+                n=n,
+                cohen_kappa=_kappa_from_table(table),
+                percent_agreement=Figure(value=int(np.trace(table)) / n, n_claims=n, n_verdicts=2 * n),
+                confusion=confusion,
+            )
+        )
+    return tuple(result)
+
+
+def pairwise(units: Iterable[Verdict]) -> tuple[PairAgreement, ...]:
+    """Agreement of every reviewer pair ``(a, b)``, ``a < b``, that shares at least one claim.
+
+    Sorted by ``(reviewer_a, reviewer_b)``. ``n`` counts the claims both rated; ``cohen_kappa`` is
+    Cohen's (1960) kappa over them (``None`` below two claims or with chance agreement 1);
+    ``percent_agreement`` is the share of those claims they rated alike; ``confusion`` holds the nonzero
+    cells of their ``rating_a -> rating_b -> count`` table. Pairs sharing no claim are left out, as they
+    have nothing to compare.
+    """
+    return _pairwise(_prepare(units))
+
+
+def agreement_summary(units: Iterable[Verdict]) -> AgreementSummary:
+    """All verdict-agreement figures for ``units`` in one pass over the data; see :class:`AgreementSummary`.
+
+    Each figure follows its function: :func:`percent_agreement`, :func:`fleiss_kappa`,
+    :func:`krippendorff_alpha` at each of :data:`ALPHA_LEVELS`, and :func:`pairwise`.
+    """
+    verdicts = _prepare(units)
+    return AgreementSummary(
+        n_claims=len(verdicts.counts),
+        n_verdicts=len(verdicts.claim),
+        n_reviewers=len(verdicts.reviewers),
+        percent_agreement=_percent_agreement(verdicts),
+        fleiss_kappa=_fleiss_kappa(verdicts),
+        krippendorff_alpha={level: _krippendorff_alpha(verdicts, level) for level in ALPHA_LEVELS},
+        pairs=_pairwise(verdicts),
+    )
+
+
+def _spans_by_article(spans: Iterable[Span]) -> dict[Hashable, set[tuple[int, int]]]:
+    by_article: dict[Hashable, set[tuple[int, int]]] = {}
+    for article_id, start, end in spans:
+        if end < start:
+            raise ValueError(f"A span ends before it starts: {(article_id, start, end)!r}.")
+        by_article.setdefault(article_id, set()).add((start, end))
+    return by_article
+
+
+def _overlap_matching(spans_a: set[tuple[int, int]], spans_b: set[tuple[int, int]]) -> int:
+    """Size of a maximum one-to-one matching of overlapping spans (a.start < b.end and b.start < a.end).
+
+    Augmenting paths found breadth-first (Kuhn's algorithm, iterative so deep chains cannot hit the
+    recursion limit). A greedy pass is not used because it can miss the maximum when one span overlaps
+    several others.
+    """
+    b_spans = sorted(spans_b)
+    b_starts = [start for start, _ in b_spans]
+    neighbours = [
+        [j for j in range(bisect_left(b_starts, end)) if b_spans[j][1] > start]
+        for start, end in sorted(spans_a)
+    ]
+    match_of_a = [-1] * len(neighbours)
+    match_of_b = [-1] * len(b_spans)
+    for root in range(len(neighbours)):
+        reached_from: dict[int, int] = {}
+        queue = deque([root])
+        free = -1
+        while queue and free < 0:
+            a = queue.popleft()
+            for b in neighbours[a]:
+                if b in reached_from:
+                    continue
+                reached_from[b] = a
+                if match_of_b[b] < 0:
+                    free = b
+                    break
+                queue.append(match_of_b[b])
+        b = free
+        while b >= 0:
+            a = reached_from[b]
+            previous = match_of_a[a]
+            match_of_a[a], match_of_b[b] = b, a
+            b = previous
+    return sum(1 for b in match_of_a if b >= 0)
+
+
+def _span_figure(matched: int, n_a: int, n_b: int) -> SpanFigure:
+    if n_a + n_b == 0:
+        return SpanFigure(value=None, reason="Neither side marked a span.", n_a=0, n_b=0, matched=0)
+    return SpanFigure(value=2 * matched / (n_a + n_b), n_a=n_a, n_b=n_b, matched=matched)
+
+
+def _span_counts(
+    a: dict[Hashable, set[tuple[int, int]]], b: dict[Hashable, set[tuple[int, int]]], mode: SpanMode
+) -> tuple[int, int, int]:
+    if mode == "exact":
+        matched = sum(len(spans & b[article]) for article, spans in a.items() if article in b)
+    elif mode == "overlap":
+        matched = sum(_overlap_matching(spans, b[article]) for article, spans in a.items() if article in b)
+    else:
+        raise ValueError(f"mode must be one of {SPAN_MODES}, not {mode!r}.")
+    return matched, sum(map(len, a.values())), sum(map(len, b.values()))
+
+
+def span_f1(spans_a: Iterable[Span], spans_b: Iterable[Span], mode: SpanMode) -> SpanFigure:
+    """F1 = 2 * matched / (len_a + len_b) between two reviewers' ``(article_id, start, end)`` spans.
+
+    Duplicate spans count once. ``"exact"`` matches identical spans; ``"overlap"`` matches spans of the
+    same article that overlap (a.start < b.end and b.start < a.end, so touching spans do not), one-to-one,
+    by maximum bipartite matching. ``None`` with a reason when both sides are empty; 0.0 when only one is.
+    Raises ``ValueError`` for an unknown mode or a span ending before it starts.
+    """
+    matched, n_a, n_b = _span_counts(_spans_by_article(spans_a), _spans_by_article(spans_b), mode)
+    return _span_figure(matched, n_a, n_b)
+
+
+def _restricted(
+    spans: dict[Hashable, set[tuple[int, int]]], articles: set[Hashable] | None
+) -> dict[Hashable, set[tuple[int, int]]]:
+    if articles is None:
+        return spans
+    return {article: found for article, found in spans.items() if article in articles}
+
+
+def span_agreement(
+    spans_by_reviewer: Mapping[Hashable, Iterable[Span]],
+    *,
+    articles_by_reviewer: Mapping[Hashable, Iterable[Hashable]] | None = None,
+) -> SpanAgreement:
+    """Span F1 for every reviewer pair ``a < b`` and its micro-average over pairs, in both modes.
+
+    The overall figure per mode is 2 * sum(matched) / sum(n_a + n_b) over all pairs (its ``n_a``,
+    ``n_b`` and ``matched`` are those sums); ``None`` when there are fewer than two reviewers or no span.
+
+    A span on an article the other reviewer never annotated counts as unmatched. To compare each pair
+    only on the articles both annotated, pass ``articles_by_reviewer`` (reviewer -> article ids they
+    annotated, including articles where they marked nothing); a reviewer missing from it annotated none.
+    """
+    reviewers = sorted(spans_by_reviewer)
+    parsed = {reviewer: _spans_by_article(spans_by_reviewer[reviewer]) for reviewer in reviewers}
+    coverage = (
+        None
+        if articles_by_reviewer is None
+        else {reviewer: set(articles_by_reviewer.get(reviewer, ())) for reviewer in reviewers}
+    )
+
+    totals = {mode: [0, 0, 0] for mode in SPAN_MODES}
+    pairs = []
+    for reviewer_a, reviewer_b in combinations(reviewers, 2):
+        shared = None if coverage is None else coverage[reviewer_a] & coverage[reviewer_b]
+        a = _restricted(parsed[reviewer_a], shared)
+        b = _restricted(parsed[reviewer_b], shared)
+        figures = {}
+        for mode in SPAN_MODES:
+            matched, n_a, n_b = _span_counts(a, b, mode)
+            figures[mode] = _span_figure(matched, n_a, n_b)
+            for i, count in enumerate((matched, n_a, n_b)):
+                totals[mode][i] += count
+        pairs.append(SpanPair(reviewer_a=reviewer_a, reviewer_b=reviewer_b, **figures))
+
+    overall: dict[SpanMode, SpanFigure] = {}
+    for mode in SPAN_MODES:
+        if not pairs:
+            overall[mode] = SpanFigure(
+                value=None, reason="Fewer than two reviewers to compare.", n_a=0, n_b=0, matched=0
+            )
+        else:
+            overall[mode] = _span_figure(*totals[mode])
+    return SpanAgreement(pairs=tuple(pairs), overall=overall)

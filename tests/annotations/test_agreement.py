@@ -1,0 +1,603 @@
+"""Tests for annotations.agreement: published worked examples, cross-checks, edge cases, span F1.
+
+Plain functions, no database. Hypothesis runs without its example database so nothing is written
+into the repository.
+"""
+
+import dataclasses
+import itertools
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kappa
+
+from annotations.agreement import (
+    ALPHA_LEVELS,
+    OFF_SCALE_RATINGS,
+    TRUTH_SCALE,
+    Figure,
+    agreement_summary,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    pairwise,
+    percent_agreement,
+    span_agreement,
+    span_f1,
+)
+
+RATINGS = (*TRUTH_SCALE, *OFF_SCALE_RATINGS)
+SCALE_NAME = {value: name for name, value in TRUTH_SCALE.items()}
+
+quick = settings(max_examples=60, deadline=None, database=None)
+
+
+def assert_missing(figure, *, contains=""):
+    assert figure.value is None
+    assert figure.reason
+    assert contains.lower() in figure.reason.lower()
+
+
+def assert_clean(figure):
+    """A figure is either a finite float or None with a reason: never NaN."""
+    if figure.value is None:
+        assert figure.reason
+    else:
+        assert isinstance(figure.value, float)
+        assert math.isfinite(figure.value)
+        assert figure.reason is None
+
+
+# --- Published worked examples -------------------------------------------------------------------
+
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", worked example: 4 observers x 12 units,
+# values 1..5 with missing data ('.'), mapped here onto the truth scale false..true.
+KRIPPENDORFF_2011 = {
+    "A": "1 2 3 3 2 1 4 1 2 . . .",
+    "B": "1 2 3 3 2 2 4 1 2 5 . 3",
+    "C": ". 3 3 3 2 3 4 2 2 5 1 .",
+    "D": "1 2 3 3 2 4 4 1 2 5 1 .",
+}
+
+
+def krippendorff_2011_units():
+    return [
+        (unit, observer, SCALE_NAME[int(value)])
+        for observer, line in KRIPPENDORFF_2011.items()
+        for unit, value in enumerate(line.split(), start=1)
+        if value != "."
+    ]
+
+
+@pytest.mark.parametrize(("level", "expected"), [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)])
+def test_krippendorff_2011_worked_example(level, expected):
+    figure = krippendorff_alpha(krippendorff_2011_units(), level)
+
+    assert figure.value == pytest.approx(expected, abs=5e-4)
+    # Unit 12 holds a single value and is not pairable: 11 units, 40 pairable values (the paper's n..).
+    assert (figure.n_claims, figure.n_verdicts) == (11, 40)
+
+
+# Fleiss (1971) as tabulated in Wikipedia's "Fleiss' kappa" worked example: 10 subjects, 14 raters,
+# counts per category 1..5; P-bar = 0.378, P_e = 0.213, kappa = 0.210.
+FLEISS_TABLE = [
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
+]
+
+
+def units_from_table(table, categories):
+    """Units from a subjects x categories count table, with synthetic rater ids 0..n_i-1 per subject."""
+    units = []
+    for subject, row in enumerate(table):
+        ratings = [category for category, count in zip(categories, row, strict=True) for _ in range(count)]
+        units.extend((subject, rater, rating) for rater, rating in enumerate(ratings))
+    return units
+
+
+def test_fleiss_1971_worked_example():
+    units = units_from_table(FLEISS_TABLE, list(TRUTH_SCALE))
+
+    kappa = fleiss_kappa(units)
+    agreement = percent_agreement(units)
+
+    assert kappa.value == pytest.approx(0.210, abs=5e-4)
+    assert agreement.value == pytest.approx(0.378, abs=5e-4)
+    assert (kappa.n_claims, kappa.n_verdicts) == (10, 140)
+
+
+def test_cohen_wikipedia_worked_example():
+    # Wikipedia "Cohen's kappa": 50 items, Yes/Yes 20, Yes/No 5, No/Yes 10, No/No 15 -> p_o 0.7, p_e 0.5.
+    cells = {("true", "true"): 20, ("true", "false"): 5, ("false", "true"): 10, ("false", "false"): 15}
+    pairs = [pair for pair, count in cells.items() for _ in range(count)]
+
+    figure = cohen_kappa(pairs)
+
+    assert figure.value == pytest.approx(0.4)
+    assert (figure.n_claims, figure.n_verdicts) == (50, 100)
+
+    units = [unit for claim, (a, b) in enumerate(pairs) for unit in ((claim, 1, a), (claim, 2, b))]
+    (pair,) = pairwise(units)
+    assert (pair.reviewer_a, pair.reviewer_b, pair.n) == (1, 2, 50)
+    assert pair.cohen_kappa.value == pytest.approx(0.4)
+    assert pair.percent_agreement.value == pytest.approx(0.7)
+    assert pair.confusion == {"true": {"true": 20, "false": 5}, "false": {"true": 10, "false": 15}}
+
+
+# --- Cross-checks against independent implementations ------------------------------------------
+
+rating = st.sampled_from(RATINGS)
+few_ratings = st.lists(rating, min_size=1, max_size=4, unique=True)
+
+
+@st.composite
+def rating_pairs(draw):
+    palette = st.sampled_from(draw(few_ratings))
+    return draw(st.lists(st.tuples(palette, palette), min_size=2, max_size=40))
+
+
+@st.composite
+def sparse_units(draw, max_reviewers=5):
+    """Units with missing verdicts: each claim rated by a random subset of reviewers."""
+    palette = draw(few_ratings)
+    n_reviewers = draw(st.integers(1, max_reviewers))
+    n_claims = draw(st.integers(0, 25))
+    units = []
+    for claim in range(n_claims):
+        for reviewer in range(n_reviewers):
+            value = draw(st.one_of(st.none(), st.sampled_from(palette)))
+            if value is not None:
+                units.append((claim, reviewer, value))
+    return units
+
+
+def single_rating(pairs):
+    return len({value for pair in pairs for value in pair}) == 1
+
+
+@quick
+@given(rating_pairs())
+def test_cohen_matches_sklearn(pairs):
+    figure = cohen_kappa(pairs)
+
+    assert_clean(figure)
+    if single_rating(pairs):
+        assert_missing(figure, contains="chance agreement is 1")
+    else:
+        a, b = zip(*pairs, strict=True)
+        assert figure.value == pytest.approx(cohen_kappa_score(a, b), abs=1e-12)
+
+
+@quick
+@given(sparse_units(max_reviewers=4))
+def test_pairwise_matches_sklearn_on_shared_claims(units):
+    by_reviewer = {}
+    for claim, reviewer, value in units:
+        by_reviewer.setdefault(reviewer, {})[claim] = value
+
+    pairs = pairwise(units)
+
+    expected_pairs = []
+    for a, b in itertools.combinations(sorted(by_reviewer), 2):
+        shared = sorted(by_reviewer[a].keys() & by_reviewer[b].keys())
+        if shared:
+            expected_pairs.append((a, b, [(by_reviewer[a][c], by_reviewer[b][c]) for c in shared]))
+    assert [(p.reviewer_a, p.reviewer_b, p.n) for p in pairs] == [
+        (a, b, len(shared)) for a, b, shared in expected_pairs
+    ]
+    for pair, (_, _, shared) in zip(pairs, expected_pairs, strict=True):
+        assert_clean(pair.cohen_kappa)
+        confusion = Counter({(x, y): n for x, row in pair.confusion.items() for y, n in row.items()})
+        assert confusion == Counter(shared)
+        assert pair.percent_agreement.value == pytest.approx(sum(x == y for x, y in shared) / len(shared))
+        if len(shared) < 2:
+            assert_missing(pair.cohen_kappa, contains="fewer than two")
+        elif single_rating(shared):
+            assert_missing(pair.cohen_kappa)
+        else:
+            a, b = zip(*shared, strict=True)
+            assert pair.cohen_kappa.value == pytest.approx(cohen_kappa_score(a, b), abs=1e-12)
+
+
+@st.composite
+def complete_units(draw):
+    """Every claim rated by the same number of reviewers, as textbook Fleiss requires."""
+    palette = draw(few_ratings)
+    n_raters = draw(st.integers(2, 6))
+    n_claims = draw(st.integers(1, 25))
+    grid = draw(
+        st.lists(
+            st.lists(st.sampled_from(palette), min_size=n_raters, max_size=n_raters),
+            min_size=n_claims,
+            max_size=n_claims,
+        )
+    )
+    return [(claim, rater, value) for claim, row in enumerate(grid) for rater, value in enumerate(row)]
+
+
+@quick
+@given(complete_units())
+def test_fleiss_matches_statsmodels_with_equal_raters(units):
+    figure = fleiss_kappa(units)
+
+    assert_clean(figure)
+    categories = sorted({value for _, _, value in units})
+    if len(categories) == 1:
+        assert_missing(figure, contains="only one rating")
+        return
+    table = np.zeros((1 + max(claim for claim, _, _ in units), len(categories)))
+    for claim, _, value in units:
+        table[claim, categories.index(value)] += 1
+    assert figure.value == pytest.approx(statsmodels_fleiss_kappa(table), abs=1e-12)
+
+
+def reference_fleiss(units):
+    """Direct, claim-by-claim transcription of the documented generalization (unequal reviewer counts)."""
+    by_claim = {}
+    for claim, _, value in units:
+        by_claim.setdefault(claim, []).append(value)
+    rated = [values for values in by_claim.values() if len(values) >= 2]
+    if not rated:
+        return None
+    p_i = []
+    for values in rated:
+        n = len(values)
+        p_i.append(sum(c * (c - 1) for c in Counter(values).values()) / (n * (n - 1)))
+    everything = Counter(value for values in rated for value in values)
+    total = sum(everything.values())
+    chance = sum((count / total) ** 2 for count in everything.values())
+    if len(everything) < 2:
+        return None
+    return (sum(p_i) / len(p_i) - chance) / (1 - chance), sum(p_i) / len(p_i)
+
+
+@quick
+@given(sparse_units())
+def test_fleiss_and_percent_agreement_with_missing_verdicts(units):
+    kappa, agreement = fleiss_kappa(units), percent_agreement(units)
+
+    assert_clean(kappa)
+    assert_clean(agreement)
+    expected = reference_fleiss(units)
+    if expected is None:
+        assert kappa.value is None
+    else:
+        assert kappa.value == pytest.approx(expected[0], abs=1e-12)
+        assert agreement.value == pytest.approx(expected[1], abs=1e-12)
+
+
+def reference_alpha(units, level):
+    """Krippendorff (2011) by its coincidence-matrix recipe, written out with plain loops.
+
+    Independent of the ``krippendorff`` package the production code uses.
+    """
+    by_claim = {}
+    for claim, _, value in units:
+        if level == "nominal":
+            by_claim.setdefault(claim, []).append(value)
+        elif value in TRUTH_SCALE:
+            by_claim.setdefault(claim, []).append(TRUTH_SCALE[value])
+    coincidences = Counter()
+    for values in by_claim.values():
+        m = len(values)
+        if m < 2:
+            continue
+        for i, j in itertools.permutations(range(m), 2):
+            coincidences[values[i], values[j]] += 1 / (m - 1)
+    marginals = Counter()
+    for (c, _), o in coincidences.items():
+        marginals[c] += o
+    n = sum(marginals.values())
+    if len(marginals) < 2:
+        return None
+    ordered = sorted(marginals)
+
+    def delta(c, k):
+        if level == "nominal":
+            return float(c != k)
+        if level == "interval":
+            return float(c - k) ** 2
+        low, high = sorted((c, k))
+        between = sum(marginals[g] for g in ordered if low <= g <= high)
+        return (between - (marginals[c] + marginals[k]) / 2) ** 2
+
+    observed = sum(o * delta(c, k) for (c, k), o in coincidences.items())
+    expected = sum(marginals[c] * marginals[k] * delta(c, k) for c in ordered for k in ordered) / (n - 1)
+    return 1 - observed / expected
+
+
+@quick
+@given(sparse_units(), st.sampled_from(ALPHA_LEVELS))
+def test_krippendorff_alpha_matches_reference(units, level):
+    figure = krippendorff_alpha(units, level)
+
+    assert_clean(figure)
+    expected = reference_alpha(units, level)
+    if expected is None:
+        assert figure.value is None
+    else:
+        assert figure.value == pytest.approx(expected, abs=1e-9)
+
+
+def test_reference_alpha_reproduces_krippendorff_2011():
+    units = krippendorff_2011_units()
+    assert [round(reference_alpha(units, level), 3) for level in ALPHA_LEVELS] == [0.743, 0.815, 0.849]
+
+
+@quick
+@given(sparse_units())
+def test_summary_equals_the_single_figures(units):
+    summary = agreement_summary(units)
+
+    assert summary.percent_agreement == percent_agreement(units)
+    assert summary.fleiss_kappa == fleiss_kappa(units)
+    assert summary.krippendorff_alpha == {level: krippendorff_alpha(units, level) for level in ALPHA_LEVELS}
+    assert summary.pairs == pairwise(units)
+    assert summary.n_verdicts == len(units)
+    assert summary.n_claims == len({claim for claim, _, _ in units})
+
+
+# --- Edge cases ----------------------------------------------------------------------------------
+
+
+def test_empty_input():
+    summary = agreement_summary([])
+
+    assert (summary.n_claims, summary.n_verdicts, summary.n_reviewers, summary.pairs) == (0, 0, 0, ())
+    for figure in (summary.percent_agreement, summary.fleiss_kappa, *summary.krippendorff_alpha.values()):
+        assert_missing(figure, contains="no claim")
+        assert (figure.n_claims, figure.n_verdicts) == (0, 0)
+    assert_missing(cohen_kappa([]), contains="fewer than two")
+
+
+def test_one_claim_with_one_verdict():
+    summary = agreement_summary([(1, 7, "true")])
+
+    assert (summary.n_claims, summary.n_verdicts, summary.pairs) == (1, 1, ())
+    for figure in (summary.percent_agreement, summary.fleiss_kappa, *summary.krippendorff_alpha.values()):
+        assert_missing(figure, contains="no claim has two")
+
+
+def test_one_claim_two_agreeing_reviewers():
+    summary = agreement_summary([(1, 7, "true"), (1, 8, "true")])
+
+    assert summary.percent_agreement.value == 1.0
+    assert_missing(summary.fleiss_kappa, contains="only one rating")
+    for figure in summary.krippendorff_alpha.values():
+        assert_missing(figure, contains="only one")
+    (pair,) = summary.pairs
+    assert pair.n == 1
+    assert pair.percent_agreement.value == 1.0
+    assert_missing(pair.cohen_kappa, contains="fewer than two claims")
+
+
+def test_one_category_only():
+    units = [(claim, reviewer, "mixed") for claim in range(20) for reviewer in range(3)]
+
+    summary = agreement_summary(units)
+
+    assert summary.percent_agreement.value == 1.0
+    assert_missing(summary.fleiss_kappa, contains="only one rating")
+    for figure in summary.krippendorff_alpha.values():
+        assert_missing(figure, contains="no variation")
+        assert (figure.n_claims, figure.n_verdicts) == (20, 60)
+    for pair in summary.pairs:
+        assert pair.n == 20
+        assert_missing(pair.cohen_kappa, contains="chance agreement is 1")
+
+
+def test_single_reviewer():
+    summary = agreement_summary([(claim, 7, RATINGS[claim % 8]) for claim in range(30)])
+
+    assert (summary.n_claims, summary.n_verdicts, summary.n_reviewers, summary.pairs) == (30, 30, 1, ())
+    for figure in (summary.percent_agreement, summary.fleiss_kappa, *summary.krippendorff_alpha.values()):
+        assert_missing(figure)
+
+
+def test_reviewers_without_a_shared_claim_form_no_pair():
+    units = [(1, 7, "true"), (2, 8, "false"), (3, 9, "mixed")]
+
+    assert pairwise(units) == ()
+    assert_missing(fleiss_kappa(units))
+
+
+def test_off_scale_ratings_drop_out_of_ordinal_and_interval():
+    units = [
+        (1, "ann", "true"),
+        (1, "bob", "misleading"),
+        (2, "ann", "false"),
+        (2, "bob", "false"),
+        (3, "ann", "true"),
+        (3, "bob", "true"),
+        (4, "ann", "unverifiable"),
+        (4, "bob", "not_checkable"),
+    ]
+
+    alpha = agreement_summary(units).krippendorff_alpha
+
+    assert (alpha["nominal"].n_claims, alpha["nominal"].n_verdicts) == (4, 8)
+    assert alpha["nominal"].value < 1
+    for level in ("ordinal", "interval"):
+        assert alpha[level].value == 1.0
+        assert (alpha[level].n_claims, alpha[level].n_verdicts) == (2, 4)
+
+
+def test_only_off_scale_ratings_leave_ordinal_and_interval_undefined():
+    units = [(1, 1, "misleading"), (1, 2, "unverifiable"), (2, 1, "misleading"), (2, 2, "misleading")]
+
+    alpha = agreement_summary(units).krippendorff_alpha
+
+    assert alpha["nominal"].value is not None
+    assert_missing(alpha["ordinal"], contains="truth-scale")
+    assert_missing(alpha["interval"], contains="truth-scale")
+
+
+def test_last_verdict_wins_and_none_withdraws():
+    units = [(1, 1, "true"), (1, 2, "false"), (1, 2, "true"), (2, 1, "mixed"), (2, 2, "mixed"), (2, 2, None)]
+
+    summary = agreement_summary(units)
+
+    assert (summary.n_claims, summary.n_verdicts) == (2, 3)
+    assert summary.percent_agreement.value == 1.0
+
+
+def test_unknown_level_is_a_programming_error():
+    with pytest.raises(ValueError, match="level"):
+        krippendorff_alpha([], "ratio")
+
+
+def test_figure_holds_a_value_or_a_reason():
+    with pytest.raises(ValueError):
+        Figure(value=None, n_claims=0, n_verdicts=0)
+    with pytest.raises(ValueError):
+        Figure(value=0.5, reason="both", n_claims=0, n_verdicts=0)
+    with pytest.raises(ValueError):
+        Figure(value=float("nan"), n_claims=0, n_verdicts=0)
+
+
+def test_summary_is_plain_data():
+    summary = agreement_summary(krippendorff_2011_units())
+
+    data = dataclasses.asdict(summary)
+
+    assert data["krippendorff_alpha"]["ordinal"]["n_verdicts"] == 40
+    assert all(type(pair["cohen_kappa"]["value"]) is float for pair in data["pairs"])
+
+
+# --- Span F1 -------------------------------------------------------------------------------------
+
+
+def test_span_f1_exact_versus_overlap():
+    spans_a = [(1, 0, 10), (1, 20, 30), (2, 5, 8)]
+    spans_b = [(1, 0, 10), (1, 25, 35), (2, 8, 12)]
+
+    exact = span_f1(spans_a, spans_b, "exact")
+    overlap = span_f1(spans_a, spans_b, "overlap")
+
+    assert (exact.matched, exact.n_a, exact.n_b) == (1, 3, 3)
+    assert exact.value == pytest.approx(1 / 3)
+    # (2, 5, 8) and (2, 8, 12) only touch: no overlap.
+    assert overlap.matched == 2
+    assert overlap.value == pytest.approx(2 / 3)
+
+
+def test_span_overlap_is_one_to_one_and_maximal():
+    # A long span overlaps both short ones but may be matched once; the second long span only overlaps
+    # the first short one, so a maximum matching pairs (0,10)-(0,2) and (12,20)-(5,15).
+    spans_a = [(1, 0, 10), (1, 12, 20)]
+    spans_b = [(1, 5, 15), (1, 0, 2)]
+    assert span_f1(spans_a, spans_b, "overlap").matched == 2
+
+    one_long = span_f1([(1, 0, 100)], [(1, 0, 10), (1, 20, 30)], "overlap")
+    assert one_long.matched == 1
+    assert one_long.value == pytest.approx(2 / 3)
+
+
+def test_span_f1_articles_and_duplicates():
+    assert span_f1([(1, 0, 10)], [(2, 0, 10)], "overlap").value == 0.0
+    duplicated = span_f1([(1, 0, 10), (1, 0, 10)], [(1, 0, 10)], "exact")
+    assert (duplicated.n_a, duplicated.value) == (1, 1.0)
+
+
+def test_span_f1_empty_sides():
+    both_empty = span_f1([], [], "exact")
+    assert both_empty.value is None
+    assert "neither" in both_empty.reason.lower()
+    assert span_f1([(1, 0, 5)], [], "overlap").value == 0.0
+
+
+def test_span_f1_rejects_bad_input():
+    with pytest.raises(ValueError, match="mode"):
+        span_f1([], [], "fuzzy")
+    with pytest.raises(ValueError, match="ends before"):
+        span_f1([(1, 5, 2)], [], "exact")
+
+
+def to_span(article, start, length):
+    return (article, start, start + length)
+
+
+spans = st.lists(st.builds(to_span, st.integers(1, 2), st.integers(0, 20), st.integers(1, 8)), max_size=6)
+
+
+def brute_force_overlap_matching(spans_a, spans_b):
+    a, b = sorted(set(spans_a)), sorted(set(spans_b))
+
+    def overlaps(x, y):
+        return x[0] == y[0] and x[1] < y[2] and y[1] < x[2]
+
+    for size in range(min(len(a), len(b)), 0, -1):
+        for chosen_a in itertools.combinations(a, size):
+            for chosen_b in itertools.permutations(b, size):
+                if all(overlaps(x, y) for x, y in zip(chosen_a, chosen_b, strict=True)):
+                    return size
+    return 0
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(spans, spans)
+def test_span_overlap_matching_is_maximum(spans_a, spans_b):
+    figure = span_f1(spans_a, spans_b, "overlap")
+
+    assert figure.matched == brute_force_overlap_matching(spans_a, spans_b)
+    assert figure.matched >= span_f1(spans_a, spans_b, "exact").matched
+
+
+def test_span_agreement_per_pair_and_micro_average():
+    result = span_agreement(
+        {
+            "cy": [(1, 0, 10)],
+            "ann": [(1, 0, 10), (1, 20, 30)],
+            "bob": [(1, 0, 10), (1, 22, 30)],
+        }
+    )
+
+    names = [(pair.reviewer_a, pair.reviewer_b) for pair in result.pairs]
+    assert names == [("ann", "bob"), ("ann", "cy"), ("bob", "cy")]
+    ann_bob = result.pairs[0]
+    assert ann_bob.exact.value == pytest.approx(0.5)
+    assert ann_bob.overlap.value == pytest.approx(1.0)
+    # Micro-average: exact matched 1 + 1 + 1 over 4 + 3 + 3 spans; overlap 2 + 1 + 1 over the same.
+    assert result.overall["exact"].value == pytest.approx(2 * 3 / 10)
+    assert result.overall["overlap"].value == pytest.approx(2 * 4 / 10)
+    overlap = result.overall["overlap"]
+    assert (overlap.matched, overlap.n_a, overlap.n_b) == (4, 6, 4)
+
+
+def test_span_agreement_restricted_to_shared_articles():
+    spans_by_reviewer = {"ann": [(1, 0, 10), (2, 0, 10)], "bob": [(1, 0, 10)]}
+
+    unrestricted = span_agreement(spans_by_reviewer)
+    restricted = span_agreement(spans_by_reviewer, articles_by_reviewer={"ann": [1, 2], "bob": [1]})
+
+    assert unrestricted.overall["exact"].value == pytest.approx(2 / 3)
+    assert restricted.overall["exact"].value == 1.0
+
+
+def test_span_agreement_needs_two_reviewers():
+    result = span_agreement({"ann": [(1, 0, 10)]})
+
+    assert result.pairs == ()
+    for mode in ("exact", "overlap"):
+        assert result.overall[mode].value is None
+        assert result.overall[mode].reason
+
+
+def test_span_agreement_without_any_span():
+    result = span_agreement({"ann": [], "bob": []})
+
+    assert result.pairs[0].exact.value is None
+    assert result.overall["overlap"].value is None
