@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PRIMARY_DOCUMENT = "primary_document", _("Primary document")
+    OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+    NEWS_REPORT = "news_report", _("News report")
+    RESEARCH = "research", _("Research")
+    DATASET = "dataset", _("Dataset")
+    EXPERT = "expert", _("Expert")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    OTHER = "other", _("Other")
+
+
+class Reliability(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Domain(models.Model):
+    """A publisher's web domain in one project, with the reliability its sources inherit."""
+
+    project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="source_domains")
+    domain = models.CharField(max_length=253)
+    reliability = models.CharField(max_length=8, choices=Reliability, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "domain"], name="one_domain_entry_per_project"),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+class Source(models.Model):
+    """An evidence source of one project, found by its normalized URL."""
+
+    project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000, help_text=_("Normalized: lowercase scheme and host, no fragment."))
+    domain = models.CharField(max_length=253, db_index=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind, default=Kind.OTHER)
+    accessed_on = models.DateField(null=True, blank=True)
+    archived_url = models.URLField(max_length=2000, blank=True)
+    reliability = models.CharField(
+        max_length=8, choices=Reliability, blank=True, help_text=_("Blank: inherit the domain's reliability.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["url"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "url"], name="one_source_per_url_and_project"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url

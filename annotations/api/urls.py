@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from annotations.api.views import MemberViewSet, ProjectViewSet
@@ -13,4 +13,5 @@ urlpatterns = [
     *router.urls,
     path("projects/<int:project_pk>/members/", members, name="member-list"),
     path("projects/<int:project_pk>/members/<str:username>/", member, name="member-detail"),
+    path("", include("annotations.api.source_urls")),
 ]
