@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from annotations.models import Membership, Project, Role
+from annotations.models import Annotation, Article, Membership, Project, Role, Verdict
 
 
 def projects_of(user) -> QuerySet[Project]:
@@ -59,3 +59,64 @@ def get_project_for(user, project_id, *, role: Role = Role.ANNOTATOR, lock: bool
         raise Http404("No such project.") from None
     require_role(user, project, role)
     return project
+
+
+def member_projects(user):
+    """Ids of the user's projects, as a subquery."""
+    return Membership.objects.filter(user=user).values("project") if user.is_authenticated else []
+
+
+def get_article_for(user, article_id, *, role: Role = Role.ANNOTATOR, lock: bool = False) -> Article:
+    """The article if the user is a member of its project holding at least ``role``.
+
+    Unknown articles and those of other projects raise Http404; a member below ``role`` gets
+    PermissionDenied. ``lock`` takes a row lock on the article (call inside a transaction).
+    """
+    articles = Article.objects.select_related("project", "current_revision").filter(
+        project__in=member_projects(user)
+    )
+    if lock:
+        articles = articles.select_for_update(of=("self",))
+    try:
+        article = articles.get(pk=article_id)
+    except (Article.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such article.") from None
+    require_role(user, article.project, role)
+    return article
+
+
+def get_annotation_for(user, annotation_id, *, role: Role = Role.ANNOTATOR, lock: bool = False) -> Annotation:
+    """The annotation if the user is a member of its project holding at least ``role``.
+
+    Missing annotations and those of other projects both raise Http404, so ids are never
+    revealed. ``lock`` takes a row lock on the annotation (call inside a transaction).
+    """
+    annotations = Annotation.objects.select_related("article__project", "revision").filter(
+        article__project__in=member_projects(user)
+    )
+    if lock:
+        annotations = annotations.select_for_update(of=("self",))
+    try:
+        annotation = annotations.get(pk=annotation_id)
+    except (Annotation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such annotation.") from None
+    require_role(user, annotation.article.project, role)
+    return annotation
+
+
+def can_change_annotation(user, annotation: Annotation) -> bool:
+    """Authors may change their own annotations; editors and admins anyone's."""
+    return annotation.author_id == user.pk or can(user, annotation.article.project, Role.EDITOR)
+
+
+def get_verdict_for(user, verdict_id, *, lock: bool = False) -> Verdict:
+    """A verdict the user may see under blind review; others answer Http404."""
+    from annotations.selectors import verdicts_visible_to
+
+    verdicts = verdicts_visible_to(user).select_related("annotation__article__project")
+    if lock:
+        verdicts = verdicts.select_for_update(of=("self",))
+    try:
+        return verdicts.get(pk=verdict_id)
+    except (Verdict.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such verdict.") from None

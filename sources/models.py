@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sources.querysets import SourceQuerySet
+
 
 class Kind(models.TextChoices):
     PRIMARY_DOCUMENT = "primary_document", _("Primary document")
@@ -22,7 +24,9 @@ class Reliability(models.TextChoices):
 class Domain(models.Model):
     """A publisher's web domain in one project, with the reliability its sources inherit."""
 
-    project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="source_domains")
+    project = models.ForeignKey(
+        "annotations.Project", on_delete=models.CASCADE, related_name="source_domains"
+    )
     domain = models.CharField(max_length=253)
     reliability = models.CharField(max_length=8, choices=Reliability, blank=True)
     note = models.TextField(blank=True, max_length=2000)
@@ -55,6 +59,8 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["url"]

@@ -75,3 +75,38 @@ def make_article(
         text=text or "The river rose 3.2 metres overnight.\n\nThe mayor said 1,200 homes were flooded.",
         **fields,
     )
+
+
+EMOJI_TEXT = "Café owners in 서울 said 😀 prices rose 12% in 2024.\n\nThe mayor denied it."
+
+
+def make_annotation(
+    desk: Desk, *, article: Article | None = None, quote: str | None = None, author=None, **fields
+):
+    """An annotation over the first occurrence of ``quote`` (default: the article's first 20 characters)."""
+    from annotations.services.annotations import create_annotation
+
+    article = article or make_article(desk)
+    text = article.current_revision.text
+    quote = quote or text[:20]
+    start = text.index(quote)
+    annotation, _created = create_annotation(
+        author=author or desk.annotator,
+        article_id=article.id,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        **fields,
+    )
+    return annotation
+
+
+def make_verdict(desk: Desk | None = None, *, annotation=None, reviewer=None, rating: str = "true", **fields):
+    from annotations.services.verdicts import submit_verdict
+
+    desk = desk or make_desk()
+    annotation = annotation or make_annotation(desk)
+    fields.setdefault("confidence", "high")
+    return submit_verdict(
+        reviewer=reviewer or desk.reviewers[0], annotation_id=annotation.id, rating=rating, **fields
+    )

@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from workbench.errors import PreconditionFailed, StateConflict
+from workbench.errors import ItemErrors, PreconditionFailed, StateConflict
 
 
 class Conflict(exceptions.ValidationError):
@@ -30,6 +30,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, (DjangoValidationError, exceptions.ValidationError)):
         api_error = Conflict if isinstance(exc, StateConflict) else exceptions.ValidationError
         exc = api_error(as_serializer_error(exc))
+    elif isinstance(exc, ItemErrors):
+        exc = (Conflict if exc.conflict else exceptions.ValidationError)(exc.detail)
     elif isinstance(exc, PreconditionFailed):
         exc = Precondition(exc.message)
     # None only for an unexpected exception: Django logs it and handler500 answers JSON.

@@ -213,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "annotations.models.verdicts.Rating",
+        "ConfidenceEnum": "annotations.models.verdicts.Confidence",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -52,3 +52,163 @@ ARTICLES = [
         ),
     },
 ]
+
+
+# Claims to highlight in the articles above, by article index: the quote, a neutral restatement,
+# tags, and the demo reviewers' verdicts (rating, confidence, rationale, evidence).
+CLAIMS = [
+    (
+        0,
+        "1.4 million young people had volunteered to join the army in a single week",
+        "1.4 million North Koreans volunteered for the army in one week.",
+        ["military", "north-korea"],
+        {
+            "reviewer1": (
+                "unverifiable",
+                "medium",
+                "Only KCNA reports the figure; no independent count exists.",
+                [
+                    (
+                        "https://www.kcna.kp/en/article/volunteers",
+                        "KCNA statement",
+                        "context",
+                        "1.4 million young people volunteered",
+                    )
+                ],
+            ),
+            "reviewer2": ("unverifiable", "high", "State media figure; nothing to check it against.", []),
+        },
+    ),
+    (
+        0,
+        "10,000 artillery pieces are deployed within range of Seoul",
+        "About 10,000 North Korean artillery pieces are within range of Seoul.",
+        ["military"],
+        {
+            "reviewer1": (
+                "mostly_true",
+                "medium",
+                "The JCS and independent analysts give similar estimates.",
+                [
+                    (
+                        "https://www.jcs.mil.kr/english/artillery-estimate?utm_source=newsletter",
+                        "JCS estimate",
+                        "supports",
+                        "some 10,000 artillery pieces",
+                    )
+                ],
+            ),
+            "reviewer2": (
+                "mixed",
+                "low",
+                "Estimates range from 6,000 to 10,000 depending on the count.",
+                [
+                    (
+                        "https://research.example.org/artillery-range-study",
+                        "Range study",
+                        "refutes",
+                        "between 6,000 and 10,000 systems",
+                    )
+                ],
+            ),
+        },
+    ),
+    (
+        0,
+        "10,000 troops have been sent to Russia",
+        "North Korea sent 10,000 troops to Russia.",
+        ["military", "russia"],
+        {},
+    ),
+    (
+        1,
+        "São Paulo recorded 312 mm of rain in February",
+        "São Paulo had 312 mm of rain in February.",
+        ["climate"],
+        {
+            "reviewer1": (
+                "true",
+                "high",
+                "Matches the CGE's monthly bulletin.",
+                [
+                    (
+                        "https://www.cgesp.org/v3/boletim-fevereiro",
+                        "CGE bulletin",
+                        "supports",
+                        "312 mm acumulados em fevereiro",
+                    )
+                ],
+            ),
+            "reviewer2": (
+                "true",
+                "high",
+                "CGE data confirm it.",
+                [("HTTPS://WWW.CGESP.ORG/v3/boletim-fevereiro#dados", "CGE bulletin", "supports", "")],
+            ),
+        },
+    ),
+    (
+        1,
+        "the new drainage tunnels under Avenida Paulista halved flooding",
+        "Drainage tunnels under Avenida Paulista halved flooding in the centre.",
+        ["climate", "infrastructure"],
+        {
+            "reviewer1": (
+                "misleading",
+                "medium",
+                "Flood reports fell, but rainfall was also lower in the comparison year.",
+                [("https://dados.prefeitura.sp.gov.br/alagamentos", "Flood reports dataset", "context", "")],
+            ),
+        },
+    ),
+    (
+        2,
+        "drinking two to three cups of coffee a day was linked to a 12% lower risk of early death",
+        "Two to three cups of coffee a day are linked to a 12% lower risk of early death.",
+        ["health"],
+        {
+            "reviewer1": (
+                "mostly_true",
+                "high",
+                "The UK Biobank study reports about 12% for 2-3 cups.",
+                [
+                    (
+                        "https://doi.org/10.1093/eurjpc/zwac189",
+                        "European Journal of Preventive Cardiology",
+                        "supports",
+                        "2-3 cups per day",
+                    )
+                ],
+            ),
+            "reviewer2": ("false", "medium", "I misread the study's hazard ratios.", []),
+        },
+    ),
+    (
+        2,
+        "coffee “adds ten years to your life”",
+        "Coffee adds ten years to a person's life.",
+        ["health"],
+        {
+            "reviewer2": (
+                "false",
+                "high",
+                "No study finds anything near ten years.",
+                [
+                    (
+                        "https://doi.org/10.1093/eurjpc/zwac189",
+                        "European Journal of Preventive Cardiology",
+                        "refutes",
+                        "",
+                    )
+                ],
+            ),
+        },
+    ),
+    (
+        2,
+        "Coffee is the best drink in the world",
+        "",
+        ["opinion"],
+        {},
+    ),
+]

@@ -1,5 +1,17 @@
+from annotations.models.annotations import Annotation as Annotation
+from annotations.models.annotations import Status as Status
+from annotations.models.annotations import Tag as Tag
 from annotations.models.articles import Article as Article
 from annotations.models.articles import ArticleRevision as ArticleRevision
+from annotations.models.history import Action as Action
+from annotations.models.history import HistoryEntry as HistoryEntry
+from annotations.models.history import ObjectType as ObjectType
 from annotations.models.projects import Membership as Membership
 from annotations.models.projects import Project as Project
 from annotations.models.projects import Role as Role
+from annotations.models.verdicts import TRUTH_SCALE as TRUTH_SCALE
+from annotations.models.verdicts import Confidence as Confidence
+from annotations.models.verdicts import Evidence as Evidence
+from annotations.models.verdicts import Rating as Rating
+from annotations.models.verdicts import Stance as Stance
+from annotations.models.verdicts import Verdict as Verdict

@@ -3,10 +3,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from annotations.demo.articles import ARTICLES
+from annotations.demo.articles import ARTICLES, CLAIMS
 from annotations.models import Project, Role
+from annotations.services.annotations import create_annotation
 from annotations.services.articles import import_article
 from annotations.services.projects import add_member, create_project
+from annotations.services.verdicts import submit_verdict
 
 DEMO_PROJECT = "Demo desk"
 DEMO_PASSWORD = "factcheck-demo"
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         for username, role, _name in DEMO_USERS[1:]:
             add_member(actor=users["admin"], project_id=project.id, username=username, role=role)
 
-        for article in ARTICLES:
+        articles = [
             import_article(
                 actor=users["annotator"],
                 project_id=project.id,
@@ -63,3 +65,29 @@ class Command(BaseCommand):
                 published_at=parse_datetime(article["published_at"]),
                 language=article["language"],
             )
+            for article in ARTICLES
+        ]
+        for index, quote, claim, tags, verdicts in CLAIMS:
+            text = articles[index].current_revision.text
+            start = text.index(quote)
+            annotation, _created = create_annotation(
+                author=users["annotator"],
+                article_id=articles[index].id,
+                start=start,
+                end=start + len(quote),
+                quote=quote,
+                claim=claim,
+                tags=tags,
+            )
+            for username, (rating, confidence, rationale, evidence) in verdicts.items():
+                submit_verdict(
+                    reviewer=users[username],
+                    annotation_id=annotation.id,
+                    rating=rating,
+                    confidence=confidence,
+                    rationale=rationale,
+                    evidence=[
+                        {"url": url, "title": title, "stance": stance, "quote": passage}
+                        for url, title, stance, passage in evidence
+                    ],
+                )

@@ -1,0 +1,236 @@
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from annotations.api.etags import etag_of, expected_version
+from annotations.api.fields import IdField, StrictIntegerField
+from annotations.api.verdicts import EvidenceInput, VerdictSerializer
+from annotations.models import Annotation, Confidence, Rating, Status
+from annotations.models.annotations import CONTEXT_WIDTH
+from annotations.selectors import annotations_visible_to, visible_verdicts
+from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
+from annotations.services.bulk import import_annotations
+
+MAX_BULK = 500
+
+TagList = serializers.ListField(
+    child=serializers.CharField(max_length=64), required=False, max_length=20, help_text="Tag names."
+)
+
+
+class CreateAnnotationInput(serializers.Serializer):
+    article = IdField()
+    start = StrictIntegerField(
+        min_value=0, help_text="Code point offset in the article's current text (inclusive)."
+    )
+    end = StrictIntegerField(min_value=1, help_text="Code point offset (exclusive).")
+    quote = serializers.CharField(
+        trim_whitespace=False, max_length=20_000, help_text="Exactly text[start:end]."
+    )
+    prefix = serializers.CharField(
+        trim_whitespace=False, allow_blank=True, required=False, max_length=CONTEXT_WIDTH
+    )
+    suffix = serializers.CharField(
+        trim_whitespace=False, allow_blank=True, required=False, max_length=CONTEXT_WIDTH
+    )
+    claim = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+    tags = TagList
+
+
+class BulkVerdictInput(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    confidence = serializers.ChoiceField(choices=Confidence.choices)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    evidence = EvidenceInput(many=True, required=False, max_length=50)
+
+
+class BulkAnnotationInput(CreateAnnotationInput):
+    verdict = BulkVerdictInput(
+        required=False, help_text="The caller's verdict on this claim (reviewers and up)."
+    )
+
+
+class BulkAnnotationsInput(serializers.Serializer):
+    annotations = BulkAnnotationInput(many=True, min_length=1, max_length=MAX_BULK)
+
+
+class UpdateAnnotationInput(serializers.Serializer):
+    claim = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+    tags = TagList
+    version = StrictIntegerField(
+        required=False, help_text="The version last read; an alternative to If-Match."
+    )
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(source="revision.number", read_only=True)
+    tags = serializers.SerializerMethodField()
+    author = serializers.CharField(source="author.username", read_only=True)
+    final_rating = serializers.SerializerMethodField()
+    verdicts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "article",
+            "revision",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "claim",
+            "tags",
+            "status",
+            "final_rating",
+            "orphaned",
+            "author",
+            "version",
+            "created_at",
+            "updated_at",
+            "verdicts",
+        ]
+        read_only_fields = fields
+
+    def get_tags(self, annotation) -> list[str]:
+        return sorted(tag.name for tag in annotation.tags.all())
+
+    @extend_schema_field(serializers.ChoiceField(choices=Rating.choices, allow_null=True))
+    def get_final_rating(self, annotation):
+        """The agreed or adjudicated rating; null until blind review lets the caller see it."""
+        return annotation.final_rating if annotation.final_rating and annotation.revealed else None
+
+    @extend_schema_field(VerdictSerializer(many=True))
+    def get_verdicts(self, annotation):
+        user = self.context["request"].user
+        return VerdictSerializer(visible_verdicts(annotation, user), many=True, context=self.context).data
+
+
+class AnnotationFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="article__project_id")
+    article = django_filters.NumberFilter(field_name="article_id")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    rating = django_filters.ChoiceFilter(
+        choices=Rating.choices,
+        method="filter_rating",
+        label="Final rating (only where blind review shows it)",
+    )
+    reviewer = django_filters.CharFilter(method="filter_reviewer", label="Has a verdict by this username")
+    author = django_filters.CharFilter(field_name="author__username")
+    tag = django_filters.CharFilter(field_name="tags__name")
+    orphaned = django_filters.BooleanFilter()
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(method="filter_q", label="Quote, claim or article title contains")
+    ordering = django_filters.OrderingFilter(fields=["id", "created_at", "updated_at", "start", "status"])
+
+    class Meta:
+        model = Annotation
+        fields = []
+
+    def filter_rating(self, queryset, name, value):
+        return queryset.filter(final_rating=value, revealed=True)
+
+    def filter_reviewer(self, queryset, name, value):
+        return queryset.filter(verdicts__reviewer__username=value)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(quote__icontains=value) | Q(claim__icontains=value) | Q(article__title__icontains=value)
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Annotations of the caller's projects"),
+    retrieve=extend_schema(summary="An annotation with the verdicts blind review lets the caller see"),
+    create=extend_schema(
+        request=CreateAnnotationInput,
+        responses={
+            201: AnnotationSerializer,
+            200: OpenApiResponse(AnnotationSerializer, description="The same span exists: that annotation."),
+        },
+        summary="Highlight a claim",
+    ),
+    partial_update=extend_schema(
+        request=UpdateAnnotationInput,
+        responses={200: AnnotationSerializer, 412: OpenApiResponse(description="Stale If-Match or version.")},
+        summary="Change the claim text or tags (author, editors)",
+    ),
+    destroy=extend_schema(
+        responses={204: None, 409: OpenApiResponse(description="Has verdicts (authors)."), 412: None},
+        summary="Delete an annotation (author before verdicts, editors always)",
+    ),
+)
+class AnnotationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AnnotationSerializer
+    filterset_class = AnnotationFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return annotations_visible_to(self.request.user).order_by("created_at", "id")
+
+    def with_etag(self, annotation, code=status.HTTP_200_OK, *, fresh=None):
+        fresh = fresh or self.get_queryset().get(pk=annotation.pk)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        response["ETag"] = etag_of("annotation", fresh)
+        return response
+
+    def retrieve(self, request, pk=None):
+        annotation = self.get_object()
+        return self.with_etag(annotation, fresh=annotation)
+
+    def create(self, request):
+        payload = CreateAnnotationInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        annotation, created = create_annotation(author=request.user, article_id=data.pop("article"), **data)
+        return self.with_etag(annotation, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def partial_update(self, request, pk=None):
+        payload = UpdateAnnotationInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data.pop("version", None)
+        annotation = update_annotation(
+            actor=request.user,
+            annotation_id=pk,
+            expected_version=expected_version(request, "annotation", pk),
+            **data,
+        )
+        return self.with_etag(annotation)
+
+    def destroy(self, request, pk=None):
+        delete_annotation(
+            actor=request.user, annotation_id=pk, expected_version=expected_version(request, "annotation", pk)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=BulkAnnotationsInput,
+        responses={201: AnnotationSerializer(many=True)},
+        summary="Load up to 500 annotations, each optionally with the caller's verdict and evidence",
+        description=(
+            "All or nothing. Bad items answer 400 `{annotations: {position: {field: [reason]}}}`; "
+            "a verdict the caller already gave answers 409 in the same shape. Spans that exist already "
+            "are reused, as with a single highlight. The answer lists the annotations in the items' order."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        payload = BulkAnnotationsInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        placed = import_annotations(actor=request.user, items=payload.validated_data["annotations"])
+        fresh = self.get_queryset().in_bulk([annotation.pk for annotation, _created in placed])
+        data = [self.get_serializer(fresh[annotation.pk]).data for annotation, _created in placed]
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,225 @@
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from annotations.api.fields import IdField
+from annotations.models import Article, ArticleRevision
+from annotations.selectors import articles_visible_to
+from annotations.services.articles import (
+    add_revision,
+    import_article,
+    import_articles,
+    text_of,
+    update_article,
+)
+
+MAX_TEXT = 2_000_000
+MAX_BULK = 500
+
+
+class ArticleTextInput(serializers.Serializer):
+    text = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_TEXT)
+    html = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_TEXT)
+
+    def validate(self, data):
+        if ("text" in data) == ("html" in data):
+            raise serializers.ValidationError(
+                {"text": ["Give the article's text or its html (one of them)."]}
+            )
+        text_of(text=data.get("text"), html=data.get("html"))
+        return data
+
+
+class ArticleMetadataInput(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    language = serializers.CharField(max_length=35, required=False, allow_blank=True)
+
+
+class ImportArticleInput(ArticleTextInput, ArticleMetadataInput):
+    project = IdField()
+
+
+class UpdateArticleInput(ArticleMetadataInput):
+    title = serializers.CharField(max_length=500, required=False)
+
+
+class BulkArticlesInput(serializers.Serializer):
+    articles = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=MAX_BULK)
+
+    def validate_articles(self, items):
+        """Validate every item, naming each bad one by its position in the list."""
+        valid, errors = [], {}
+        for index, item in enumerate(items):
+            payload = ImportArticleInput(data=item)
+            if payload.is_valid():
+                valid.append(payload.validated_data)
+            else:
+                errors[index] = payload.errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        return valid
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    length = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArticleRevision
+        fields = ["number", "created_at", "created_by", "length", "text"]
+        read_only_fields = fields
+
+    def get_length(self, revision) -> int:
+        return len(revision.text)
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(source="current_revision.number", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "project",
+            "title",
+            "url",
+            "publisher",
+            "author",
+            "published_at",
+            "language",
+            "revision",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleSerializer(ArticleListSerializer):
+    text = serializers.CharField(source="current_revision.text", read_only=True)
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [*ArticleListSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class ArticleFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
+    publisher = django_filters.CharFilter(lookup_expr="iexact")
+    language = django_filters.CharFilter(lookup_expr="iexact")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    ordering = django_filters.OrderingFilter(fields=["id", "title", "created_at", "published_at"])
+
+    class Meta:
+        model = Article
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Articles of the caller's projects (without their text)"),
+    retrieve=extend_schema(summary="An article with its current canonical text"),
+    create=extend_schema(
+        request=ImportArticleInput,
+        responses={201: ArticleSerializer, 200: ArticleSerializer},
+        summary="Import an article from text or html",
+        description=(
+            "Creates the article (201). When the project already has an article with the same `url`, "
+            "the import is a re-import: a changed text adds a revision and re-anchors its annotations (200)."
+        ),
+    ),
+    partial_update=extend_schema(request=UpdateArticleInput, summary="Change an article's metadata"),
+)
+class ArticleViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    filterset_class = ArticleFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            articles_visible_to(self.request.user).select_related("created_by").order_by("-created_at", "-id")
+        )
+
+    def get_serializer_class(self):
+        return ArticleListSerializer if self.action == "list" else ArticleSerializer
+
+    def create(self, request):
+        payload = ImportArticleInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        existing = self.existing_by_url(data)
+        if existing is not None:
+            article, _changed = add_revision(
+                actor=request.user, article_id=existing.pk, text=data.get("text"), html=data.get("html")
+            )
+            return Response(ArticleSerializer(self.fresh(article)).data, status=status.HTTP_200_OK)
+        article = import_article(actor=request.user, project_id=data.pop("project"), **data)
+        return Response(ArticleSerializer(self.fresh(article)).data, status=status.HTTP_201_CREATED)
+
+    def existing_by_url(self, data):
+        if not data.get("url"):
+            return None
+        return self.get_queryset().filter(project_id=data["project"], url=data["url"]).first()
+
+    def fresh(self, article):
+        return self.get_queryset().get(pk=article.pk)
+
+    def partial_update(self, request, pk=None):
+        payload = UpdateArticleInput(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        article = update_article(actor=request.user, article_id=pk, **payload.validated_data)
+        return Response(ArticleSerializer(self.fresh(article)).data)
+
+    @extend_schema(
+        request=BulkArticlesInput,
+        responses={201: ArticleListSerializer(many=True)},
+        summary="Import up to 500 articles, all or nothing",
+        description="A bad item fails the whole request: `{articles: {position: {field: [reason]}}}`.",
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        payload = BulkArticlesInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        articles = import_articles(actor=request.user, items=payload.validated_data["articles"])
+        fresh = self.get_queryset().filter(pk__in=[a.pk for a in articles]).order_by("id")
+        return Response(ArticleListSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["get"],
+        responses=RevisionSerializer(many=True),
+        summary="The article's revisions, oldest first",
+    )
+    @extend_schema(
+        methods=["post"],
+        request=ArticleTextInput,
+        responses={
+            201: ArticleSerializer,
+            200: OpenApiResponse(ArticleSerializer, description="Text unchanged"),
+        },
+        summary="Add a revision (a changed text) and re-anchor the article's annotations",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def revisions(self, request, pk=None):
+        if request.method == "POST":
+            payload = ArticleTextInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            article, changed = add_revision(actor=request.user, article_id=pk, **payload.validated_data)
+            code = status.HTTP_201_CREATED if changed else status.HTTP_200_OK
+            return Response(ArticleSerializer(self.fresh(article)).data, status=code)
+        article = self.get_object()
+        revisions = (
+            ArticleRevision.objects.filter(article=article).select_related("created_by").order_by("number")
+        )
+        page = self.paginate_queryset(revisions)
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)

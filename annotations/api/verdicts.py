@@ -1,0 +1,176 @@
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from annotations.api.etags import etag_of, expected_version
+from annotations.api.fields import IdField, StrictIntegerField
+from annotations.models import Confidence, Evidence, Rating, Stance, Verdict
+from annotations.selectors import evidence_visible_to, verdicts_visible_to
+from annotations.services.verdicts import edit_verdict, submit_verdict
+from sources.normalization import normalize_url
+
+MAX_EVIDENCE = 50
+
+
+class EvidenceInput(serializers.Serializer):
+    url = serializers.CharField(
+        max_length=2000, help_text="An http(s) URL; normalized to find the project's source."
+    )
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(max_length=5_000, required=False, allow_blank=True, trim_whitespace=False)
+
+    def validate_url(self, value):
+        return normalize_url(value)
+
+
+class SubmitVerdictInput(serializers.Serializer):
+    annotation = IdField()
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    confidence = serializers.ChoiceField(choices=Confidence.choices)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    evidence = EvidenceInput(many=True, required=False, max_length=MAX_EVIDENCE)
+
+
+class EditVerdictInput(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    evidence = EvidenceInput(
+        many=True, required=False, max_length=MAX_EVIDENCE, help_text="Replaces the evidence."
+    )
+    version = StrictIntegerField(
+        required=False, help_text="The version last read; an alternative to If-Match."
+    )
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="source.url", read_only=True)
+    title = serializers.CharField(source="source.title", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "verdict", "source", "url", "title", "stance", "quote", "created_at"]
+        read_only_fields = fields
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "annotation",
+            "reviewer",
+            "rating",
+            "confidence",
+            "rationale",
+            "evidence",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class VerdictFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="annotation__article__project_id")
+    article = django_filters.NumberFilter(field_name="annotation__article_id")
+    annotation = django_filters.NumberFilter(field_name="annotation_id")
+    rating = django_filters.MultipleChoiceFilter(choices=Rating.choices)
+    confidence = django_filters.ChoiceFilter(choices=Confidence.choices)
+    reviewer = django_filters.CharFilter(field_name="reviewer__username")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    ordering = django_filters.OrderingFilter(fields=["id", "created_at", "updated_at", "rating"])
+
+    class Meta:
+        model = Verdict
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Verdicts that blind review lets the caller see"),
+    create=extend_schema(
+        request=SubmitVerdictInput,
+        responses={
+            201: VerdictSerializer,
+            409: OpenApiResponse(description="A verdict of the caller exists, or the claim is resolved."),
+        },
+        summary="Give a verdict with its evidence (reviewers, editors, admins)",
+    ),
+    partial_update=extend_schema(
+        request=EditVerdictInput,
+        responses={200: VerdictSerializer, 412: OpenApiResponse(description="Stale If-Match or version.")},
+        summary="Change one's own verdict until the claim is resolved",
+    ),
+)
+class VerdictViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = VerdictSerializer
+    filterset_class = VerdictFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return verdicts_visible_to(self.request.user).order_by("created_at", "id")
+
+    def with_etag(self, verdict, code=status.HTTP_200_OK, *, fresh=None):
+        fresh = fresh or self.get_queryset().get(pk=verdict.pk)
+        response = Response(VerdictSerializer(fresh).data, status=code)
+        response["ETag"] = etag_of("verdict", fresh)
+        return response
+
+    def retrieve(self, request, pk=None):
+        verdict = self.get_object()
+        return self.with_etag(verdict, fresh=verdict)
+
+    def create(self, request):
+        payload = SubmitVerdictInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        verdict = submit_verdict(reviewer=request.user, annotation_id=data.pop("annotation"), **data)
+        return self.with_etag(verdict, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        payload = EditVerdictInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data.pop("version", None)
+        verdict = edit_verdict(
+            reviewer=request.user,
+            verdict_id=pk,
+            expected_version=expected_version(request, "verdict", pk),
+            **data,
+        )
+        return self.with_etag(verdict)
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="verdict__annotation__article__project_id")
+    annotation = django_filters.NumberFilter(field_name="verdict__annotation_id")
+    verdict = django_filters.NumberFilter(field_name="verdict_id")
+    source = django_filters.NumberFilter(field_name="source_id")
+    stance = django_filters.ChoiceFilter(choices=Stance.choices)
+    ordering = django_filters.OrderingFilter(fields=["id", "created_at"])
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Evidence behind the verdicts blind review lets the caller see"),
+    retrieve=extend_schema(summary="One piece of evidence"),
+)
+class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return evidence_visible_to(self.request.user).order_by("id")

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from annotations.querysets import AnnotationQuerySet
+
+CONTEXT_WIDTH = 32
+
+
+class Status(models.TextChoices):
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    DISPUTED = "disputed", _("Disputed")
+    AGREED = "agreed", _("Agreed")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Tag(models.Model):
+    project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="one_tag_name_per_project")]
+
+    def __str__(self):
+        return self.name
+
+
+class Annotation(models.Model):
+    """One highlighted span of one article revision, marking one claim.
+
+    ``start``/``end`` count code points of ``revision.text`` (start inclusive, end exclusive).
+    When the article gets a new revision the annotation is re-anchored onto it, or kept on its
+    old revision and marked ``orphaned`` when its words cannot be found again.
+    """
+
+    article = models.ForeignKey("annotations.Article", on_delete=models.CASCADE, related_name="annotations")
+    revision = models.ForeignKey(
+        "annotations.ArticleRevision", on_delete=models.PROTECT, related_name="annotations"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=CONTEXT_WIDTH, blank=True)
+    suffix = models.CharField(max_length=CONTEXT_WIDTH, blank=True)
+    claim = models.TextField(blank=True, max_length=2000)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
+    status = models.CharField(max_length=16, choices=Status, default=Status.NEEDS_REVIEW, db_index=True)
+    final_rating = models.CharField(max_length=16, blank=True)
+    orphaned = models.BooleanField(default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="annotation_start_before_end"
+            ),
+            # The same words on the same revision are the same claim, also under concurrent requests.
+            models.UniqueConstraint(
+                fields=["revision", "start", "end"],
+                condition=models.Q(orphaned=False),
+                name="one_annotation_per_span",
+            ),
+        ]
+
+    def __str__(self):
+        return self.quote[:60]
+
+    @property
+    def project_id(self):
+        return self.article.project_id

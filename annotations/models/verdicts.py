@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from annotations.querysets import VerdictQuerySet
+
+
+class Rating(models.TextChoices):
+    FALSE = "false", _("False")
+    MOSTLY_FALSE = "mostly_false", _("Mostly false")
+    MIXED = "mixed", _("Mixed")
+    MOSTLY_TRUE = "mostly_true", _("Mostly true")
+    TRUE = "true", _("True")
+    MISLEADING = "misleading", _("Misleading")
+    UNVERIFIABLE = "unverifiable", _("Unverifiable")
+    NOT_CHECKABLE = "not_checkable", _("Not a checkable claim")
+
+
+# Position on the truth scale (ClaimReview ratingValue, ordinal agreement); other ratings are nominal.
+TRUTH_SCALE = {
+    Rating.FALSE: 1,
+    Rating.MOSTLY_FALSE: 2,
+    Rating.MIXED: 3,
+    Rating.MOSTLY_TRUE: 4,
+    Rating.TRUE: 5,
+}
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    REFUTES = "refutes", _("Refutes")
+    CONTEXT = "context", _("Context")
+
+
+class Verdict(models.Model):
+    """One reviewer's judgement of one annotation; at most one per reviewer and annotation."""
+
+    annotation = models.ForeignKey(
+        "annotations.Annotation", on_delete=models.CASCADE, related_name="verdicts"
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts")
+    rating = models.CharField(max_length=16, choices=Rating)
+    confidence = models.CharField(max_length=8, choices=Confidence)
+    rationale = models.TextField(blank=True, max_length=20_000)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VerdictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "reviewer"], name="one_verdict_per_reviewer"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.rating}"
+
+
+class Evidence(models.Model):
+    """A source behind a verdict, with its stance and the passage that matters."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=8, choices=Stance)
+    quote = models.TextField(blank=True, max_length=5_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return f"{self.stance}: {self.source_id}"

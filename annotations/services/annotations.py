@@ -1,0 +1,192 @@
+"""Annotations: highlighting a claim's words, changing its claim text and tags, deleting it."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.anchoring import context_of
+from annotations.models import Action, Annotation, Article, ObjectType, Role, Tag
+from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
+from annotations.services import history
+from workbench.errors import PreconditionFailed, StateConflict
+
+
+def check_span(
+    text: str, *, start: int, end: int, quote: str, prefix: str | None, suffix: str | None
+) -> None:
+    """Raise ValidationError naming the field when the span does not fit ``text``."""
+    if start < 0 or start >= len(text):
+        raise ValidationError({"start": [f"Must be from 0 to {len(text) - 1}, the text's last position."]})
+    if end > len(text):
+        raise ValidationError({"end": [f"Must be at most {len(text)}, the text's length in code points."]})
+    if start >= end:
+        raise ValidationError({"end": ["Must be greater than start."]})
+    if text[start:end] != quote:
+        raise ValidationError(
+            {
+                "quote": [
+                    f"Does not match the text from {start} to {end}, which reads “{text[start:end][:200]}”."
+                ]
+            }
+        )
+    if prefix and text[max(0, start - len(prefix)) : start] != prefix:
+        raise ValidationError({"prefix": ["Does not match the text just before start."]})
+    if suffix and text[end : end + len(suffix)] != suffix:
+        raise ValidationError({"suffix": ["Does not match the text just after end."]})
+
+
+def tags_for(project_id: int, names: Sequence[str]) -> list[Tag]:
+    """The project's tags of these names, created when new."""
+    names = sorted({name.strip() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in Tag.objects.filter(project_id=project_id, name__in=names)}
+    missing = [Tag(project_id=project_id, name=name) for name in names if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(project_id=project_id, name__in=names)}
+    return list(existing.values())
+
+
+def new_annotation(
+    *, author, article: Article, start: int, end: int, quote: str, claim: str = ""
+) -> Annotation:
+    """An unsaved annotation on the article's current revision, its context computed."""
+    prefix, suffix = context_of(article.current_revision.text, start, end)
+    annotation = Annotation(
+        article=article,
+        revision=article.current_revision,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        claim=claim,
+        author=author,
+    )
+    annotation.full_clean(exclude=["article", "revision", "author"], validate_constraints=False)
+    return annotation
+
+
+@transaction.atomic
+def create_annotation(
+    *,
+    author,
+    article_id: int,
+    start: int,
+    end: int,
+    quote: str,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    claim: str = "",
+    tags: Sequence[str] = (),
+) -> tuple[Annotation, bool]:
+    """Highlight ``quote`` at ``start``..``end`` of the article's current revision (annotators and up).
+
+    Returns ``(annotation, created)``: the same words on the same revision give back the existing
+    annotation, so two people who mark the same words judge the same claim. Raises Http404 for
+    articles the author cannot see and ValidationError, naming the field, for a span that does
+    not fit the text. Prefix and suffix are computed; when given, they must match the text.
+    """
+    article = get_article_for(author, article_id, role=Role.ANNOTATOR)
+    check_span(article.current_revision.text, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
+    existing = Annotation.objects.filter(
+        revision=article.current_revision, start=start, end=end, orphaned=False
+    )
+    if found := existing.first():
+        return found, False
+    annotation = new_annotation(
+        author=author, article=article, start=start, end=end, quote=quote, claim=claim
+    )
+    try:
+        with transaction.atomic():
+            annotation.save()
+    except IntegrityError:
+        # Someone highlighted the same words a moment earlier: theirs is the claim.
+        return existing.get(), False
+    tag_objects = tags_for(article.project_id, tags)
+    annotation.tags.set(tag_objects)
+    history.record(
+        actor=author,
+        action=Action.CREATE,
+        object_type=ObjectType.ANNOTATION,
+        object_id=annotation.pk,
+        project_id=article.project_id,
+        annotation_id=annotation.pk,
+        after=history.annotation_values(annotation, [tag.name for tag in tag_objects]),
+    )
+    return annotation, True
+
+
+def check_version(obj, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != obj.version:
+        raise PreconditionFailed()
+
+
+@transaction.atomic
+def update_annotation(
+    *,
+    actor,
+    annotation_id: int,
+    expected_version: int | None = None,
+    claim: str | None = None,
+    tags: Sequence[str] | None = None,
+) -> Annotation:
+    """Change an annotation's claim text or tags (its author, editors and admins).
+
+    Locks the annotation. Raises PreconditionFailed when ``expected_version`` is stale, and
+    changes nothing then.
+    """
+    annotation = get_annotation_for(actor, annotation_id, lock=True)
+    if not can_change_annotation(actor, annotation):
+        raise PermissionDenied("Only its author or an editor may change this annotation.")
+    check_version(annotation, expected_version)
+    before = history.annotation_values(annotation, annotation.tags.values_list("name", flat=True))
+    if claim is not None:
+        annotation.claim = claim
+    annotation.full_clean(exclude=["article", "revision", "author"], validate_constraints=False)
+    annotation.version += 1
+    annotation.save()
+    if tags is not None:
+        annotation.tags.set(tags_for(annotation.article.project_id, tags))
+    history.record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type=ObjectType.ANNOTATION,
+        object_id=annotation.pk,
+        project_id=annotation.article.project_id,
+        annotation_id=annotation.pk,
+        before=before,
+        after=history.annotation_values(annotation, annotation.tags.values_list("name", flat=True)),
+    )
+    return annotation
+
+
+@transaction.atomic
+def delete_annotation(*, actor, annotation_id: int, expected_version: int | None = None) -> None:
+    """Delete an annotation: its author while nobody has judged it, editors and admins always.
+
+    Its verdicts and evidence go with it; the deletion is recorded with the annotation's values.
+    Raises StateConflict when an author tries to delete a claim that already has verdicts.
+    """
+    annotation = get_annotation_for(actor, annotation_id, lock=True)
+    project = annotation.article.project
+    if not can_change_annotation(actor, annotation):
+        raise PermissionDenied("Only its author or an editor may delete this annotation.")
+    check_version(annotation, expected_version)
+    n_verdicts = annotation.verdicts.count()
+    if n_verdicts and not can(actor, project, Role.EDITOR):
+        raise StateConflict(
+            "This claim already has verdicts; only an editor may delete it now.", code="has_verdicts"
+        )
+    before = history.annotation_values(annotation, annotation.tags.values_list("name", flat=True))
+    before["verdicts"] = n_verdicts
+    history.record(
+        actor=actor,
+        action=Action.DELETE,
+        object_type=ObjectType.ANNOTATION,
+        object_id=annotation.pk,
+        project_id=project.id,
+        annotation_id=annotation.pk,
+        before=before,
+    )
+    annotation.delete()

@@ -1,0 +1,253 @@
+"""Loading many pre-labelled claims at once: annotations with the caller's verdicts and evidence.
+
+One transaction and a fixed number of queries per batch, whatever its size: the articles, the
+existing spans and the caller's existing verdicts are read in one query each, and every kind of
+row is written with one bulk insert.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TypedDict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+
+from annotations.anchoring import context_of
+from annotations.models import (
+    Action,
+    Annotation,
+    Evidence,
+    HistoryEntry,
+    Membership,
+    ObjectType,
+    Role,
+    Status,
+    Verdict,
+)
+from annotations.selectors import articles_visible_to
+from annotations.services import history
+from annotations.services.annotations import check_span, tags_for
+from annotations.services.review import refresh_statuses
+from annotations.services.verdicts import EvidenceInput
+from sources.services import find_or_create_sources
+from workbench.errors import ItemErrors, StateConflict
+
+
+class VerdictItem(TypedDict, total=False):
+    rating: str
+    confidence: str
+    rationale: str
+    evidence: Sequence[EvidenceInput]
+
+
+class AnnotationItem(TypedDict, total=False):
+    article: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    claim: str
+    tags: Sequence[str]
+    verdict: VerdictItem
+
+
+@transaction.atomic
+def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[Annotation, bool]]:
+    """Create the items' annotations (or find the same spans) and the actor's verdicts on them.
+
+    All or nothing. Returns ``(annotation, created)`` per item, in order. Raises Http404 when an
+    item names an article the actor cannot see, PermissionDenied when the actor lacks the role
+    (annotator; reviewer for items with a verdict), ValidationError ``{"annotations":
+    {position: {field: [reason]}}}`` (ItemErrors) for spans that do not fit their text, the same
+    with ``conflict`` when the actor already judged a claim or it is resolved.
+    """
+    article_ids = {item["article"] for item in items}
+    articles = {
+        article.id: article
+        for article in articles_visible_to(actor).select_related("project").filter(pk__in=article_ids)
+    }
+    if missing := article_ids - set(articles):
+        raise Http404(f"No such article: {min(missing)}.")
+    roles = dict(Membership.objects.filter(user=actor).values_list("project", "role"))
+    for item in items:
+        project_id = articles[item["article"]].project_id
+        needed = Role.REVIEWER if item.get("verdict") else Role.ANNOTATOR
+        if roles.get(project_id, 0) < needed:
+            raise PermissionDenied(f"Giving verdicts needs the {needed.slug} role or higher in this project.")
+
+    errors = {}
+    for position, item in enumerate(items):
+        text = articles[item["article"]].current_revision.text
+        try:
+            check_span(
+                text,
+                start=item["start"],
+                end=item["end"],
+                quote=item["quote"],
+                prefix=item.get("prefix"),
+                suffix=item.get("suffix"),
+            )
+        except ValidationError as error:
+            errors[position] = error.message_dict
+    if errors:
+        raise ItemErrors("annotations", errors)
+
+    annotations = place_annotations(actor=actor, items=items, articles=articles)
+    give_verdicts(actor=actor, items=items, annotations=[annotation for annotation, _ in annotations])
+    return annotations
+
+
+def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]]:
+    revisions = {article.current_revision_id for article in articles.values()}
+    existing = {
+        (annotation.revision_id, annotation.start, annotation.end): annotation
+        for annotation in Annotation.objects.select_for_update().filter(
+            revision__in=revisions, orphaned=False
+        )
+    }
+    placed, new = [], []
+    for item in items:
+        article = articles[item["article"]]
+        key = (article.current_revision_id, item["start"], item["end"])
+        if key in existing:
+            placed.append((existing[key], False))
+            continue
+        prefix, suffix = context_of(article.current_revision.text, item["start"], item["end"])
+        annotation = Annotation(
+            article=article,
+            revision_id=article.current_revision_id,
+            start=item["start"],
+            end=item["end"],
+            quote=item["quote"],
+            prefix=prefix,
+            suffix=suffix,
+            claim=item.get("claim", ""),
+            author=actor,
+        )
+        existing[key] = annotation
+        new.append((annotation, item))
+        placed.append((annotation, True))
+    try:
+        with transaction.atomic():
+            Annotation.objects.bulk_create([annotation for annotation, _ in new])
+    except IntegrityError:
+        raise StateConflict(
+            "Someone highlighted some of these spans at the same moment; send the batch again.",
+            code="span_race",
+        ) from None
+
+    tag_names = defaultdict(set)
+    for annotation, item in new:
+        tag_names[annotation.article.project_id].update(item.get("tags", ()))
+    tags = {
+        (project_id, tag.name): tag
+        for project_id, names in tag_names.items()
+        for tag in tags_for(project_id, names)
+    }
+    Through = Annotation.tags.through
+    Through.objects.bulk_create(
+        Through(annotation_id=annotation.pk, tag_id=tags[(annotation.article.project_id, name.strip())].pk)
+        for annotation, item in new
+        for name in {name for name in item.get("tags", ()) if name.strip()}
+    )
+    HistoryEntry.objects.bulk_create(
+        history.entry(
+            actor=actor,
+            action=Action.CREATE,
+            object_type=ObjectType.ANNOTATION,
+            object_id=annotation.pk,
+            project_id=annotation.article.project_id,
+            annotation_id=annotation.pk,
+            after=history.annotation_values(annotation, item.get("tags", ())),
+        )
+        for annotation, item in new
+    )
+    return placed
+
+
+def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
+    judged = [
+        (position, annotation, item["verdict"])
+        for position, (annotation, item) in enumerate(zip(annotations, items, strict=True))
+        if item.get("verdict")
+    ]
+    if not judged:
+        return
+    ids = {annotation.pk for _, annotation, _ in judged}
+    already = set(
+        Verdict.objects.filter(reviewer=actor, annotation__in=ids).values_list("annotation", flat=True)
+    )
+    resolved = set(Annotation.objects.filter(pk__in=ids, status=Status.RESOLVED).values_list("pk", flat=True))
+    seen, errors = set(), {}
+    for position, annotation, _verdict in judged:
+        if annotation.pk in already or annotation.pk in seen:
+            errors[position] = {"verdict": ["You already gave a verdict on this claim."]}
+        elif annotation.pk in resolved:
+            errors[position] = {"verdict": ["This claim is resolved; its verdicts are frozen."]}
+        seen.add(annotation.pk)
+    if errors:
+        raise ItemErrors("annotations", errors, conflict=True)
+
+    verdicts = [
+        Verdict(
+            annotation=annotation,
+            reviewer=actor,
+            rating=verdict["rating"],
+            confidence=verdict["confidence"],
+            rationale=verdict.get("rationale", ""),
+        )
+        for _, annotation, verdict in judged
+    ]
+    Verdict.objects.bulk_create(verdicts)
+
+    by_project = defaultdict(list)
+    for (_, annotation, verdict), saved in zip(judged, verdicts, strict=True):
+        for piece in verdict.get("evidence", ()):
+            by_project[annotation.article.project].append((saved, annotation, piece))
+    evidence = []
+    for project, pieces in by_project.items():
+        sources = find_or_create_sources(
+            project=project, links=[(p["url"], p.get("title", "")) for _, _, p in pieces]
+        )
+        evidence += [
+            (
+                Evidence(
+                    verdict=saved,
+                    source=sources[piece["url"]],
+                    stance=piece["stance"],
+                    quote=piece.get("quote", ""),
+                ),
+                annotation,
+            )
+            for saved, annotation, piece in pieces
+        ]
+    Evidence.objects.bulk_create([piece for piece, _ in evidence])
+
+    entries = [
+        history.entry(
+            actor=actor,
+            action=Action.CREATE,
+            object_type=ObjectType.VERDICT,
+            object_id=verdict.pk,
+            project_id=annotation.article.project_id,
+            annotation_id=annotation.pk,
+            after=history.verdict_values(verdict),
+        )
+        for (_, annotation, _), verdict in zip(judged, verdicts, strict=True)
+    ]
+    entries += [
+        history.entry(
+            actor=actor,
+            action=Action.CREATE,
+            object_type=ObjectType.EVIDENCE,
+            object_id=piece.pk,
+            project_id=annotation.article.project_id,
+            annotation_id=annotation.pk,
+            after=history.evidence_values(piece),
+        )
+        for piece, annotation in evidence
+    ]
+    HistoryEntry.objects.bulk_create(entries)
+    refresh_statuses([annotation for _, annotation, _ in judged])

@@ -1,0 +1,75 @@
+"""History: who created, changed or deleted what, with the values before and after.
+
+Every service that writes an annotation, verdict, evidence or adjudication calls
+:func:`record` inside its own transaction, so a change and its history commit together.
+"""
+
+from collections.abc import Iterable
+
+from annotations.models import Action, Annotation, Evidence, HistoryEntry, ObjectType, Verdict
+
+
+def annotation_values(annotation: Annotation, tags: Iterable[str] | None = None) -> dict:
+    """The annotation's own fields. Status and final rating are left out: they derive from
+    verdicts, and the final rating is hidden by blind review."""
+    values = {
+        "article": annotation.article_id,
+        "revision": annotation.revision_id,
+        "start": annotation.start,
+        "end": annotation.end,
+        "quote": annotation.quote,
+        "claim": annotation.claim,
+        "orphaned": annotation.orphaned,
+    }
+    if tags is not None:
+        values["tags"] = sorted(tags)
+    return values
+
+
+def verdict_values(verdict: Verdict) -> dict:
+    return {
+        "annotation": verdict.annotation_id,
+        "rating": verdict.rating,
+        "confidence": verdict.confidence,
+        "rationale": verdict.rationale,
+    }
+
+
+def evidence_values(evidence: Evidence) -> dict:
+    return {
+        "verdict": evidence.verdict_id,
+        "source": evidence.source_id,
+        "url": evidence.source.url,
+        "stance": evidence.stance,
+        "quote": evidence.quote,
+    }
+
+
+def entry(
+    *,
+    actor,
+    action: Action,
+    object_type: ObjectType,
+    object_id: int,
+    project_id: int,
+    annotation_id: int | None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> HistoryEntry:
+    """An unsaved entry, for callers that write many at once with bulk_create."""
+    return HistoryEntry(
+        project_id=project_id,
+        object_type=object_type,
+        object_id=object_id,
+        annotation_id=annotation_id,
+        action=action,
+        actor=actor,
+        before=before,
+        after=after,
+    )
+
+
+def record(**fields) -> HistoryEntry:
+    history_entry = entry(**fields)
+    history_entry.save()
+    return history_entry

@@ -1,0 +1,162 @@
+"""Verdicts and their evidence."""
+
+from collections.abc import Sequence
+from typing import TypedDict
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from annotations.models import Action, Annotation, Evidence, HistoryEntry, ObjectType, Role, Status, Verdict
+from annotations.permissions import get_annotation_for, get_verdict_for, require_role
+from annotations.services import history
+from annotations.services.annotations import check_version
+from annotations.services.review import refresh_status
+from sources.services import find_or_create_source
+from workbench.errors import StateConflict
+
+
+class EvidenceInput(TypedDict, total=False):
+    url: str
+    title: str
+    stance: str
+    quote: str
+
+
+def check_not_resolved(annotation: Annotation) -> None:
+    if annotation.status == Status.RESOLVED:
+        raise StateConflict("This claim is resolved; its verdicts are frozen.", code="resolved")
+
+
+def attach_evidence(
+    *, actor, verdict: Verdict, annotation: Annotation, evidence: Sequence[EvidenceInput]
+) -> None:
+    """Create the verdict's evidence, finding or creating each source by its normalized URL."""
+    project = annotation.article.project
+    items = []
+    for item in evidence:
+        source = find_or_create_source(project=project, url=item["url"], title=item.get("title", ""))
+        items.append(
+            Evidence(verdict=verdict, source=source, stance=item["stance"], quote=item.get("quote", ""))
+        )
+    Evidence.objects.bulk_create(items)
+    HistoryEntry.objects.bulk_create(
+        history.entry(
+            actor=actor,
+            action=Action.CREATE,
+            object_type=ObjectType.EVIDENCE,
+            object_id=piece.pk,
+            project_id=project.id,
+            annotation_id=annotation.pk,
+            after=history.evidence_values(piece),
+        )
+        for piece in items
+    )
+
+
+@transaction.atomic
+def submit_verdict(
+    *,
+    reviewer,
+    annotation_id: int,
+    rating: str,
+    confidence: str,
+    rationale: str = "",
+    evidence: Sequence[EvidenceInput] = (),
+) -> Verdict:
+    """Record a reviewer's verdict with its evidence and refresh the claim's status.
+
+    Locks the annotation row. Raises Http404 (not a member), PermissionDenied (role below
+    reviewer), StateConflict (the claim is resolved, or this reviewer already gave a verdict).
+    """
+    annotation = get_annotation_for(reviewer, annotation_id, lock=True)
+    require_role(reviewer, annotation.article.project, Role.REVIEWER)
+    check_not_resolved(annotation)
+    verdict = Verdict(
+        annotation=annotation, reviewer=reviewer, rating=rating, confidence=confidence, rationale=rationale
+    )
+    verdict.full_clean(exclude=["annotation", "reviewer"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            verdict.save()
+    except IntegrityError:
+        raise StateConflict(
+            "You already gave a verdict on this claim; change it instead.", code="duplicate_verdict"
+        ) from None
+    history.record(
+        actor=reviewer,
+        action=Action.CREATE,
+        object_type=ObjectType.VERDICT,
+        object_id=verdict.pk,
+        project_id=annotation.article.project_id,
+        annotation_id=annotation.pk,
+        after=history.verdict_values(verdict),
+    )
+    attach_evidence(actor=reviewer, verdict=verdict, annotation=annotation, evidence=evidence)
+    refresh_status(annotation)
+    return verdict
+
+
+@transaction.atomic
+def edit_verdict(
+    *,
+    reviewer,
+    verdict_id: int,
+    expected_version: int | None = None,
+    rating: str | None = None,
+    confidence: str | None = None,
+    rationale: str | None = None,
+    evidence: Sequence[EvidenceInput] | None = None,
+) -> Verdict:
+    """Change one's own verdict until its claim is resolved; ``evidence``, when given, replaces it.
+
+    Locks the annotation, then the verdict. Raises PreconditionFailed when ``expected_version``
+    is stale, PermissionDenied for someone else's verdict, StateConflict once resolved.
+    """
+    verdict = get_verdict_for(reviewer, verdict_id)
+    if verdict.reviewer_id != reviewer.pk:
+        raise PermissionDenied("Only its reviewer may change a verdict.")
+    annotation = get_annotation_for(reviewer, verdict.annotation_id, lock=True)
+    verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
+    check_version(verdict, expected_version)
+    check_not_resolved(annotation)
+    before = history.verdict_values(verdict)
+    for field, value in {"rating": rating, "confidence": confidence, "rationale": rationale}.items():
+        if value is not None:
+            setattr(verdict, field, value)
+    verdict.full_clean(exclude=["annotation", "reviewer"], validate_constraints=False)
+    verdict.version += 1
+    verdict.save()
+    history.record(
+        actor=reviewer,
+        action=Action.UPDATE,
+        object_type=ObjectType.VERDICT,
+        object_id=verdict.pk,
+        project_id=annotation.article.project_id,
+        annotation_id=annotation.pk,
+        before=before,
+        after=history.verdict_values(verdict),
+    )
+    if evidence is not None:
+        replace_evidence(actor=reviewer, verdict=verdict, annotation=annotation, evidence=evidence)
+    refresh_status(annotation)
+    return verdict
+
+
+def replace_evidence(
+    *, actor, verdict: Verdict, annotation: Annotation, evidence: Sequence[EvidenceInput]
+) -> None:
+    old = list(verdict.evidence.select_related("source"))
+    HistoryEntry.objects.bulk_create(
+        history.entry(
+            actor=actor,
+            action=Action.DELETE,
+            object_type=ObjectType.EVIDENCE,
+            object_id=piece.pk,
+            project_id=annotation.article.project_id,
+            annotation_id=annotation.pk,
+            before=history.evidence_values(piece),
+        )
+        for piece in old
+    )
+    Evidence.objects.filter(pk__in=[piece.pk for piece in old]).delete()
+    attach_evidence(actor=actor, verdict=verdict, annotation=annotation, evidence=evidence)

@@ -1,0 +1,219 @@
+import pytest
+
+from annotations.models import Annotation, Article, ArticleRevision, HistoryEntry
+from tests.factories import EMOJI_TEXT, make_annotation, make_article, make_desk, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def post_article(api_client, desk, **body):
+    api_client.force_authenticate(desk.annotator)
+    return api_client.post(
+        "/api/v1/articles/", {"project": desk.project.id, "title": "A title", **body}, format="json"
+    )
+
+
+def test_text_is_stored_in_canonical_form_and_offsets_count_code_points(api_client):
+    desk = make_desk()
+    raw = "Cafe\u0301 owners in 서울 said 😀 prices rose.  \r\n\r\n\r\n\r\nThe mayor denied it.\r\n"
+    response = post_article(api_client, desk, text=raw, published_at="2026-10-14T07:30:00+09:00")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["text"] == "Café owners in 서울 said 😀 prices rose.\n\nThe mayor denied it."
+    assert body["revision"] == 1
+    assert body["published_at"] == "2026-10-13T22:30:00Z"
+    text = body["text"]
+    start = text.index("😀 prices")
+    response = api_client.post(
+        "/api/v1/annotations/",
+        {"article": body["id"], "start": start, "end": start + len("😀 prices"), "quote": "😀 prices"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    annotation = response.json()
+    assert (annotation["start"], annotation["end"]) == (23, 31)
+    assert annotation["prefix"] == "Café owners in 서울 said "
+    assert annotation["suffix"] == " rose.\n\nThe mayor denied it."
+
+
+def test_html_is_reduced_to_paragraphs_and_never_kept(api_client):
+    desk = make_desk()
+    html = (
+        "<article><h1>Rain</h1><script>alert(1)</script><p>São&nbsp;Paulo got <b>312 mm</b>.</p>"
+        "<!-- a comment --><p>Residents &amp; officials disagree.</p></article>"
+    )
+    response = post_article(api_client, desk, html=html)
+    assert response.status_code == 201, response.content
+    assert response.json()["text"] == "Rain\n\nSão Paulo got 312 mm.\n\nResidents & officials disagree."
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "text"),
+        ({"text": "x", "html": "<p>x</p>"}, "text"),
+        ({"text": "  \n\n  "}, "text"),
+        ({"html": "<script>only()</script>"}, "html"),
+        ({"text": "ok", "published_at": "last tuesday"}, "published_at"),
+        ({"text": "ok", "url": "not a url"}, "url"),
+        ({"text": "ok", "title": ""}, "title"),
+        ({"text": "ok", "title": "t" * 501}, "title"),
+        ({"text": "ok", "project": "one"}, "project"),
+    ],
+)
+def test_bad_article_input_names_the_field_and_creates_nothing(api_client, body, field):
+    desk = make_desk()
+    response = post_article(api_client, desk, **body)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Article.objects.count() == 0
+
+
+def test_articles_of_other_projects_are_404_also_when_named_in_the_body(api_client):
+    desk = make_desk()
+    other = make_project()
+    response = post_article(api_client, desk, project=other.id, text="Some text.")
+    assert response.status_code == 404
+    response = post_article(api_client, desk, project=999_999, text="Some text.")
+    assert response.status_code == 404
+    theirs = make_article(make_desk())
+    assert api_client.get(f"/api/v1/articles/{theirs.id}/").status_code == 404
+    assert api_client.get(f"/api/v1/articles/{theirs.id}/revisions/").status_code == 404
+    assert (
+        api_client.post(f"/api/v1/articles/{theirs.id}/revisions/", {"text": "x"}, format="json").status_code
+        == 404
+    )
+    assert (
+        api_client.patch(f"/api/v1/articles/{theirs.id}/", {"title": "x"}, format="json").status_code == 404
+    )
+    assert Article.objects.count() == 1
+
+
+def test_list_leaves_out_the_text_and_runs_a_fixed_number_of_queries(
+    api_client, django_assert_max_num_queries
+):
+    desk = make_desk()
+    for index in range(12):
+        make_article(desk, title=f"Article {index}")
+    api_client.force_authenticate(desk.reviewers[0])
+    with django_assert_max_num_queries(3):
+        response = api_client.get("/api/v1/articles/")
+    body = response.json()
+    assert body["count"] == 12
+    assert "text" not in body["results"][0]
+    with django_assert_max_num_queries(2):
+        detail = api_client.get(f"/api/v1/articles/{body['results'][0]['id']}/")
+    assert "text" in detail.json()
+
+
+def test_article_filters_and_search(api_client):
+    desk = make_desk()
+    make_article(desk, title="Rain in São Paulo", publisher="Gazeta")
+    make_article(desk, title="Coffee and longevity", publisher="Daily")
+    api_client.force_authenticate(desk.annotator)
+    titles = [a["title"] for a in api_client.get("/api/v1/articles/?q=paulo").json()["results"]]
+    assert titles == ["Rain in São Paulo"]
+    titles = [a["title"] for a in api_client.get("/api/v1/articles/?publisher=daily").json()["results"]]
+    assert titles == ["Coffee and longevity"]
+    titles = [a["title"] for a in api_client.get("/api/v1/articles/?ordering=title").json()["results"]]
+    assert titles == ["Coffee and longevity", "Rain in São Paulo"]
+    assert api_client.get("/api/v1/articles/?created_after=yesterday").status_code == 400
+
+
+def test_a_new_revision_re_anchors_moved_words_and_orphans_deleted_ones(api_client):
+    desk = make_desk()
+    article = make_article(desk, text=EMOJI_TEXT)
+    moved = make_annotation(desk, article=article, quote="prices rose 12%")
+    deleted = make_annotation(desk, article=article, quote="The mayor denied it.")
+    api_client.force_authenticate(desk.annotator)
+    new_text = "Update: " + EMOJI_TEXT.replace("The mayor denied it.", "The council confirmed it.")
+    response = api_client.post(f"/api/v1/articles/{article.id}/revisions/", {"text": new_text}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["revision"] == 2
+
+    moved.refresh_from_db()
+    assert moved.revision.number == 2
+    assert new_text[moved.start : moved.end] == "prices rose 12%"
+    assert moved.orphaned is False
+    deleted.refresh_from_db()
+    assert deleted.orphaned is True
+    assert deleted.revision.number == 1
+    assert deleted.revision.text[deleted.start : deleted.end] == "The mayor denied it."
+
+    orphans = api_client.get(f"/api/v1/annotations/?article={article.id}&orphaned=true").json()
+    assert [a["id"] for a in orphans["results"]] == [deleted.id]
+    changes = HistoryEntry.objects.filter(object_type="annotation", action="update", object_id=moved.id).get()
+    assert changes.before["start"] != changes.after["start"]
+
+    revisions = api_client.get(f"/api/v1/articles/{article.id}/revisions/").json()
+    assert [r["number"] for r in revisions["results"]] == [1, 2]
+
+
+def test_the_same_text_again_adds_no_revision(api_client):
+    desk = make_desk()
+    article = make_article(desk, text=EMOJI_TEXT)
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.post(
+        f"/api/v1/articles/{article.id}/revisions/", {"text": EMOJI_TEXT + "\n"}, format="json"
+    )
+    assert response.status_code == 200
+    assert ArticleRevision.objects.filter(article=article).count() == 1
+
+
+def test_re_importing_by_url_adds_a_revision(api_client):
+    desk = make_desk()
+    url = "https://example.org/news/1"
+    first = post_article(api_client, desk, text="First version.", url=url)
+    assert first.status_code == 201
+    again = post_article(api_client, desk, text="Second version.", url=url)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["revision"] == 2
+    assert Article.objects.count() == 1
+
+
+def test_bulk_import_creates_all_in_few_queries(api_client, django_assert_max_num_queries):
+    desk = make_desk()
+    items = [
+        {"project": desk.project.id, "title": f"T{i}", "html": f"<p>Claim number {i}.</p>"} for i in range(50)
+    ]
+    api_client.force_authenticate(desk.annotator)
+    with django_assert_max_num_queries(12):
+        response = api_client.post("/api/v1/articles/bulk/", {"articles": items}, format="json")
+    assert response.status_code == 201, response.content
+    assert len(response.json()) == 50
+    assert ArticleRevision.objects.filter(number=1).count() == 50
+    assert Article.objects.get(title="T7").current_revision.text == "Claim number 7."
+
+
+def test_bulk_import_is_all_or_nothing_and_names_every_bad_item(api_client):
+    desk = make_desk()
+    items = [
+        {"project": desk.project.id, "title": "fine", "text": "Fine."},
+        {"project": desk.project.id, "title": "", "text": "No title."},
+        {"project": desk.project.id, "title": "no text"},
+        {"project": desk.project.id, "title": "fine too", "text": "Fine too."},
+    ]
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.post("/api/v1/articles/bulk/", {"articles": items}, format="json")
+    assert response.status_code == 400
+    errors = response.json()["articles"]
+    assert {position: sorted(fields) for position, fields in errors.items()} == {
+        "1": ["title"],
+        "2": ["text"],
+    }
+    assert Article.objects.count() == 0
+
+
+def test_bulk_import_refuses_more_than_500_and_other_projects(api_client):
+    desk = make_desk()
+    api_client.force_authenticate(desk.annotator)
+    item = {"project": desk.project.id, "title": "t", "text": "x"}
+    response = api_client.post("/api/v1/articles/bulk/", {"articles": [item] * 501}, format="json")
+    assert response.status_code == 400
+    assert "articles" in response.json()
+    other = {"project": make_project().id, "title": "t", "text": "x"}
+    response = api_client.post("/api/v1/articles/bulk/", {"articles": [item, other]}, format="json")
+    assert response.status_code == 404
+    assert Article.objects.count() == 0
+    assert Annotation.objects.count() == 0
