@@ -5,7 +5,7 @@ from annotations.api.annotations import AnnotationViewSet
 from annotations.api.articles import ArticleViewSet
 from annotations.api.history import HistoryViewSet
 from annotations.api.verdicts import EvidenceViewSet, VerdictViewSet
-from annotations.api.views import MemberViewSet, ProjectViewSet
+from annotations.api.projects import MemberViewSet, ProjectViewSet
 
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")

@@ -1,17 +1,10 @@
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from annotations.api.filters import MemberFilter, ProjectFilter
-from annotations.api.serializers import (
-    AddMemberInput,
-    ChangeMemberInput,
-    CreateProjectInput,
-    MemberSerializer,
-    ProjectSerializer,
-    UpdateProjectInput,
-)
-from annotations.models import Membership
+from annotations.api.fields import RoleField
+from annotations.models import Membership, Project, Role
 from annotations.permissions import get_project_for, projects_of
 from annotations.services.projects import (
     add_member,
@@ -21,6 +14,71 @@ from annotations.services.projects import (
     remove_member,
     update_project,
 )
+
+
+class CreateProjectInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    required_verdicts = serializers.IntegerField(min_value=1, max_value=20, required=False, default=2)
+
+
+class UpdateProjectInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    required_verdicts = serializers.IntegerField(min_value=1, max_value=20, required=False)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = RoleField(source="my_role", read_only=True, help_text="The caller's role in this project.")
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "required_verdicts", "role", "created_at"]
+        read_only_fields = fields
+
+
+class AddMemberInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = RoleField()
+
+
+class ChangeMemberInput(serializers.Serializer):
+    role = RoleField()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    role = RoleField(read_only=True)
+    joined_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "username", "role", "joined_at"]
+        read_only_fields = fields
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
+    ordering = django_filters.OrderingFilter(fields=["id", "name", "created_at"])
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class MemberFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(
+        choices=[(role.slug, role.label) for role in Role], method="filter_role"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[("user__username", "username"), ("created_at", "joined_at")]
+    )
+
+    class Meta:
+        model = Membership
+        fields = []
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(role=Role.from_slug(value))
 
 
 @extend_schema_view(
