@@ -4,10 +4,30 @@ Until reviewers have submitted their own verdict on a claim, other reviewers' ve
 evidence and the claim's final rating are hidden from them. Editors and admins see everything.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from annotations.models import Annotation, Article, Evidence, HistoryEntry, Membership, Role, Verdict
-from annotations.permissions import member_projects
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from annotations import agreement
+from annotations.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    Disagreement,
+    DisagreementKind,
+    Evidence,
+    HistoryEntry,
+    Membership,
+    Project,
+    Role,
+    Status,
+    Tag,
+    Verdict,
+)
+from annotations.permissions import can, member_projects
 
 
 def editor_projects(user):
@@ -85,3 +105,247 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     return Evidence.objects.select_related("source").filter(
         verdict__in=verdicts_visible_to(user).values("pk")
     )
+
+
+# Agreement figures.
+
+FEWER_THAN_TWO_AUTHORS = "Fewer than two people highlighted these claims, so there is no pair to compare."
+BLIND_NOTHING_JUDGED = (
+    "Blind review: these figures cover only the claims you have judged yourself, "
+    "and you have judged none of the claims selected."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewerAgreement:
+    """One reviewer's verdicts in scope and how often they equal the final rating.
+
+    ``with_final`` is the share of the reviewer's verdicts on agreed or resolved claims that equal
+    the claim's final rating; its ``n_claims`` (= ``n_verdicts``) counts those verdicts.
+    """
+
+    reviewer: str
+    n_verdicts: int
+    with_final: agreement.Figure
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementReport:
+    """The agreement figures of the claims in one scope, as blind review lets one user see them.
+
+    ``blind`` is true for users below editor: the verdict figures then cover only the claims the
+    user judged (the ones :func:`annotations_visible_to` marks ``revealed``, whose every verdict
+    the user may read anyway), and the per-pair and per-reviewer rows are left out.
+    """
+
+    blind: bool
+    verdicts: agreement.AgreementSummary
+    reviewers: tuple[ReviewerAgreement, ...]
+    spans: agreement.SpanAgreement
+
+
+def _claims_in_scope(
+    prefix: str,
+    *,
+    project: Project,
+    article: Article | None,
+    reviewer: str | None,
+    created_after: datetime | None,
+    created_before: datetime | None,
+    tag: str | None,
+) -> Q:
+    """The filter selecting the claims in scope, on Annotation (``prefix=""``) or through a relation."""
+    scope = Q(**{f"{prefix}article": article}) if article else Q(**{f"{prefix}article__project": project})
+    if created_after is not None:
+        scope &= Q(**{f"{prefix}created_at__gte": created_after})
+    if created_before is not None:
+        scope &= Q(**{f"{prefix}created_at__lt": created_before})
+    if tag is not None:
+        # Tag names are unique per project, so this join adds no duplicate rows.
+        scope &= Q(**{f"{prefix}tags__name": tag})
+    if reviewer is not None:
+        judged = Verdict.objects.filter(reviewer__username=reviewer).values("annotation")
+        scope &= Q(**{f"{prefix}pk__in": judged})
+    return scope
+
+
+def agreement_visible_to(
+    user,
+    *,
+    project: Project,
+    article: Article | None = None,
+    reviewer: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    tag: str | None = None,
+) -> AgreementReport:
+    """Verdict and span agreement over the claims of ``project`` (or of one ``article`` of it).
+
+    ``reviewer`` (a username) keeps the claims that reviewer gave a verdict on, with every verdict
+    on them; ``created_after`` (inclusive) and ``created_before`` (exclusive) bound the claims'
+    creation time; ``tag`` keeps the claims carrying that tag. Every Verdict row is a submitted
+    verdict, so all of them count.
+
+    Blind review: editors and admins get every figure. Anyone else gets the verdict figures over
+    the claims they judged themselves only, and no pair or reviewer rows, so that no figure rests
+    on a rating they could not read through the API. Span figures use every annotation in scope
+    (spans are not blind) but leave out the per-pair rows for the same reason as reviewers.
+
+    The caller has checked that ``user`` is a member of ``project``. Three queries, whatever the
+    number of claims: the caller's role, one row per verdict, one row per span.
+    """
+    blind = not can(user, project, Role.EDITOR)
+    scope = {
+        "project": project,
+        "article": article,
+        "reviewer": reviewer,
+        "created_after": created_after,
+        "created_before": created_before,
+        "tag": tag,
+    }
+    verdicts = Verdict.objects.filter(_claims_in_scope("annotation__", **scope))
+    if blind:
+        verdicts = verdicts.filter(annotation__in=judged_by(user))
+    rows = list(
+        verdicts.order_by().values_list(
+            "annotation_id", "reviewer__username", "rating", "annotation__status", "annotation__final_rating"
+        )
+    )
+    summary = agreement.agreement_summary((claim, name, rating) for claim, name, rating, _, _ in rows)
+
+    spans_by_author: dict[str, list[tuple[int, int, int]]] = {}
+    for author, revision, start, end in (
+        Annotation.objects.filter(_claims_in_scope("", **scope))
+        .order_by()
+        .values_list("author__username", "revision_id", "start", "end")
+    ):
+        spans_by_author.setdefault(author, []).append((revision, start, end))
+    # Each pair is compared on the revisions both highlighted something in: annotators often split
+    # a desk's articles between them, and an article only one of them read says nothing about
+    # their agreement.
+    spans = agreement.span_agreement(
+        spans_by_author,
+        articles_by_reviewer={
+            author: {revision for revision, _, _ in found} for author, found in spans_by_author.items()
+        },
+    )
+
+    if len(spans_by_author) < 2:
+        alone = agreement.SpanFigure(value=None, reason=FEWER_THAN_TWO_AUTHORS, n_a=0, n_b=0, matched=0)
+        spans = replace(spans, overall=dict.fromkeys(agreement.SPAN_MODES, alone))
+
+    if blind:
+        if summary.n_claims == 0:
+            nothing = agreement.Figure(value=None, reason=BLIND_NOTHING_JUDGED, n_claims=0, n_verdicts=0)
+            summary = replace(
+                summary,
+                percent_agreement=nothing,
+                fleiss_kappa=nothing,
+                krippendorff_alpha=dict.fromkeys(agreement.ALPHA_LEVELS, nothing),
+            )
+        return AgreementReport(
+            blind=True,
+            verdicts=replace(summary, pairs=()),
+            reviewers=(),
+            spans=replace(spans, pairs=()),
+        )
+    return AgreementReport(blind=False, verdicts=summary, reviewers=_reviewer_agreement(rows), spans=spans)
+
+
+def _reviewer_agreement(rows) -> tuple[ReviewerAgreement, ...]:
+    given: Counter[str] = Counter()
+    on_final: Counter[str] = Counter()
+    equal: Counter[str] = Counter()
+    for _claim, reviewer, rating, status, final_rating in rows:
+        given[reviewer] += 1
+        if status in (Status.AGREED, Status.RESOLVED) and final_rating:
+            on_final[reviewer] += 1
+            equal[reviewer] += rating == final_rating
+    result = []
+    for reviewer in sorted(given):
+        n = on_final[reviewer]
+        if n:
+            with_final = agreement.Figure(value=equal[reviewer] / n, n_claims=n, n_verdicts=n)
+        else:
+            with_final = agreement.Figure(
+                value=None,
+                reason="None of their verdicts is on an agreed or resolved claim.",
+                n_claims=0,
+                n_verdicts=0,
+            )
+        result.append(ReviewerAgreement(reviewer=reviewer, n_verdicts=given[reviewer], with_final=with_final))
+    return tuple(result)
+
+
+def has_reviewer(project: Project, username: str) -> bool:
+    """Whether ``username`` is a member of ``project`` or gave verdicts in it (a former member)."""
+    return (
+        get_user_model()
+        .objects.filter(username=username)
+        .filter(
+            Exists(Membership.objects.filter(user=OuterRef("pk"), project=project))
+            | Exists(Verdict.objects.filter(reviewer=OuterRef("pk"), annotation__article__project=project))
+        )
+        .exists()
+    )
+
+
+def has_tag(project: Project, name: str) -> bool:
+    return Tag.objects.filter(project=project, name=name).exists()
+
+
+def disagreements_visible_to(user) -> QuerySet[Disagreement]:
+    """Disagreements of the user's projects: all of them for editors; for others, span
+    disagreements and the verdict disagreements of claims they have judged themselves."""
+    if not user.is_authenticated:
+        return Disagreement.objects.none()
+    return (
+        Disagreement.objects.select_related("annotation__article", "other_annotation", "resolved_by")
+        .filter(project__in=member_projects(user))
+        .filter(
+            Q(project__in=editor_projects(user))
+            | Q(kind=DisagreementKind.SPAN)
+            | Q(annotation__in=judged_by(user))
+        )
+    )
+
+
+def adjudications_visible_to(user) -> QuerySet[Adjudication]:
+    """Adjudications reveal a claim's final rating: editors see all, others those of claims they judged."""
+    if not user.is_authenticated:
+        return Adjudication.objects.none()
+    return (
+        Adjudication.objects.select_related("annotation", "editor")
+        .prefetch_related("evidence__source")
+        .filter(annotation__article__project__in=member_projects(user))
+        .filter(Q(annotation__article__project__in=editor_projects(user)) | Q(annotation__in=judged_by(user)))
+    )
+
+
+def reviewer_projects(user):
+    return Membership.objects.filter(user=user, role__gte=Role.REVIEWER).values("project")
+
+
+def queue(user, name: str) -> QuerySet[Annotation]:
+    """The claims of one queue, oldest first.
+
+    ``to_review``: claims of projects where the user reviews that still need verdicts and lack
+    the user's; ``disputed``: claims in an open disagreement, in projects the user edits;
+    ``done``: agreed or resolved claims, ready to publish.
+    """
+    claims = annotations_visible_to(user).filter(orphaned=False, merged_into__isnull=True)
+    if name == "to_review":
+        return (
+            claims.filter(article__project__in=reviewer_projects(user), i_judged=False)
+            .exclude(status__in=[Status.RESOLVED, Status.AGREED])
+            .annotate(n_verdicts=Count("verdicts", distinct=True))
+            .filter(n_verdicts__lt=F("article__project__required_verdicts"))
+            .order_by("created_at", "id")
+        )
+    if name == "disputed":
+        return claims.filter(article__project__in=editor_projects(user), status=Status.DISPUTED).order_by(
+            "created_at", "id"
+        )
+    if name == "done":
+        return claims.filter(status__in=[Status.AGREED, Status.RESOLVED]).order_by("created_at", "id")
+    raise ValueError(name)

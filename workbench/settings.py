@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "annotations.models.verdicts.Rating",
         "ConfidenceEnum": "annotations.models.verdicts.Confidence",
+        "SourceKindEnum": "sources.models.Kind",
+        "DisagreementKindEnum": "annotations.models.review.DisagreementKind",
     },
 }
 

@@ -13,6 +13,7 @@ from annotations.models.annotations import CONTEXT_WIDTH
 from annotations.selectors import annotations_visible_to, visible_verdicts
 from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
 from annotations.services.bulk import import_annotations
+from annotations.services.review import reopen
 
 MAX_BULK = 500
 
@@ -57,6 +58,10 @@ class BulkAnnotationsInput(serializers.Serializer):
     annotations = BulkAnnotationInput(many=True, min_length=1, max_length=MAX_BULK)
 
 
+class ReopenInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class UpdateAnnotationInput(serializers.Serializer):
     claim = serializers.CharField(allow_blank=True, required=False, max_length=2000)
     tags = TagList
@@ -88,6 +93,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "status",
             "final_rating",
             "orphaned",
+            "merged_into",
             "author",
             "version",
             "created_at",
@@ -234,3 +240,15 @@ class AnnotationViewSet(
         fresh = self.get_queryset().in_bulk([annotation.pk for annotation, _created in placed])
         data = [self.get_serializer(fresh[annotation.pk]).data for annotation, _created in placed]
         return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ReopenInput,
+        responses={200: AnnotationSerializer, 409: OpenApiResponse(description="The claim is not resolved.")},
+        summary="Re-open a resolved claim (editors and admins); its adjudication is kept, superseded",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        payload = ReopenInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annotation = reopen(editor=request.user, annotation_id=pk, **payload.validated_data)
+        return self.with_etag(annotation)

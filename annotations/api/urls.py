@@ -1,11 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from annotations.api.agreement import AgreementDetailView
 from annotations.api.annotations import AnnotationViewSet
 from annotations.api.articles import ArticleViewSet
 from annotations.api.history import HistoryViewSet
-from annotations.api.verdicts import EvidenceViewSet, VerdictViewSet
 from annotations.api.projects import MemberViewSet, ProjectViewSet
+from annotations.api.review import AdjudicationViewSet, DisagreementViewSet, QueueViewSet
+from annotations.api.verdicts import EvidenceViewSet, VerdictViewSet
 
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -14,13 +16,17 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 router.register("verdicts", VerdictViewSet, basename="verdict")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("history", HistoryViewSet, basename="history")
+router.register("disagreements", DisagreementViewSet, basename="disagreement")
+router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 
 members = MemberViewSet.as_view({"get": "list", "post": "create"})
 member = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
 
 urlpatterns = [
     *router.urls,
+    path("queues/<str:name>/", QueueViewSet.as_view({"get": "list"}), name="queue"),
     path("projects/<int:project_pk>/members/", members, name="member-list"),
     path("projects/<int:project_pk>/members/<str:username>/", member, name="member-detail"),
+    path("agreement/", AgreementDetailView.as_view(), name="agreement"),
     path("", include("annotations.api.source_urls")),
 ]

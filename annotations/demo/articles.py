@@ -212,3 +212,26 @@ CLAIMS = [
         {},
     ),
 ]
+
+# A second cut of a claim above by another person: a span disagreement for the editor.
+SECOND_CUTS = [
+    (0, "reviewer1", "10,000 troops have been sent to Russia, and 18 soldiers have deserted"),
+]
+
+# The editor settles one disputed claim: (article index, quote, rating, rationale, evidence).
+ADJUDICATIONS = [
+    (
+        2,
+        "drinking two to three cups of coffee a day was linked to a 12% lower risk of early death",
+        "mostly_true",
+        "The study reports a 12% lower risk for 2-3 cups a day; it shows an association, not a cause.",
+        [
+            (
+                "https://doi.org/10.1093/eurjpc/zwac189",
+                "European Journal of Preventive Cardiology",
+                "supports",
+                "lowest risk at 2-3 cups per day",
+            )
+        ],
+    ),
+]

@@ -9,6 +9,10 @@ from annotations.models.history import ObjectType as ObjectType
 from annotations.models.projects import Membership as Membership
 from annotations.models.projects import Project as Project
 from annotations.models.projects import Role as Role
+from annotations.models.review import Adjudication as Adjudication
+from annotations.models.review import Disagreement as Disagreement
+from annotations.models.review import DisagreementKind as DisagreementKind
+from annotations.models.review import DisagreementStatus as DisagreementStatus
 from annotations.models.verdicts import TRUTH_SCALE as TRUTH_SCALE
 from annotations.models.verdicts import Confidence as Confidence
 from annotations.models.verdicts import Evidence as Evidence

@@ -48,6 +48,14 @@ class Annotation(models.Model):
     status = models.CharField(max_length=16, choices=Status, default=Status.NEEDS_REVIEW, db_index=True)
     final_rating = models.CharField(max_length=16, blank=True)
     orphaned = models.BooleanField(default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="merged",
+        null=True,
+        blank=True,
+        help_text=_("Set when an editor merged this annotation into another; its verdicts moved there."),
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

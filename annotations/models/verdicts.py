@@ -65,9 +65,14 @@ class Verdict(models.Model):
 
 
 class Evidence(models.Model):
-    """A source behind a verdict, with its stance and the passage that matters."""
+    """A source behind a verdict (or an adjudication), with its stance and the passage that matters."""
 
-    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="evidence")
+    verdict = models.ForeignKey(
+        Verdict, on_delete=models.CASCADE, related_name="evidence", null=True, blank=True
+    )
+    adjudication = models.ForeignKey(
+        "annotations.Adjudication", on_delete=models.CASCADE, related_name="evidence", null=True, blank=True
+    )
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=8, choices=Stance)
     quote = models.TextField(blank=True, max_length=5_000)
@@ -76,6 +81,13 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verdict__isnull=False, adjudication__isnull=True)
+                | models.Q(verdict__isnull=True, adjudication__isnull=False),
+                name="evidence_backs_a_verdict_or_an_adjudication",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.stance}: {self.source_id}"

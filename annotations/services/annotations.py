@@ -9,6 +9,8 @@ from annotations.anchoring import context_of
 from annotations.models import Action, Annotation, Article, ObjectType, Role, Tag
 from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
 from annotations.services import history
+from annotations.services.disagreements import open_span_disagreements
+from annotations.services.review import refresh_statuses
 from workbench.errors import PreconditionFailed, StateConflict
 
 
@@ -87,7 +89,8 @@ def create_annotation(
     articles the author cannot see and ValidationError, naming the field, for a span that does
     not fit the text. Prefix and suffix are computed; when given, they must match the text.
     """
-    article = get_article_for(author, article_id, role=Role.ANNOTATOR)
+    # The article lock serializes highlights on one article, so overlaps are never missed.
+    article = get_article_for(author, article_id, role=Role.ANNOTATOR, lock=True)
     check_span(article.current_revision.text, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
     existing = Annotation.objects.filter(
         revision=article.current_revision, start=start, end=end, orphaned=False
@@ -114,7 +117,19 @@ def create_annotation(
         annotation_id=annotation.pk,
         after=history.annotation_values(annotation, [tag.name for tag in tag_objects]),
     )
+    settle_spans([annotation])
     return annotation, True
+
+
+def settle_spans(annotations: list[Annotation]) -> None:
+    """Open span disagreements for new annotations and re-derive the status of every claim involved."""
+    opened = open_span_disagreements(annotations)
+    involved = {d.annotation_id for d in opened} | {d.other_annotation_id for d in opened}
+    if involved:
+        claims = (
+            Annotation.objects.select_for_update().select_related("article__project").filter(pk__in=involved)
+        )
+        refresh_statuses(list(claims))
 
 
 def check_version(obj, expected_version: int | None) -> None:

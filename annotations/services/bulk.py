@@ -27,9 +27,9 @@ from annotations.models import (
 )
 from annotations.selectors import articles_visible_to
 from annotations.services import history
-from annotations.services.annotations import check_span, tags_for
+from annotations.services.annotations import check_span, settle_spans, tags_for
+from annotations.services.evidence import EvidenceInput
 from annotations.services.review import refresh_statuses
-from annotations.services.verdicts import EvidenceInput
 from sources.services import find_or_create_sources
 from workbench.errors import ItemErrors, StateConflict
 
@@ -64,9 +64,14 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
     with ``conflict`` when the actor already judged a claim or it is resolved.
     """
     article_ids = {item["article"] for item in items}
+    # Locked in id order, like single highlights, so overlaps between concurrent writers are seen.
     articles = {
         article.id: article
-        for article in articles_visible_to(actor).select_related("project").filter(pk__in=article_ids)
+        for article in articles_visible_to(actor)
+        .select_related("project")
+        .select_for_update(of=("self",))
+        .filter(pk__in=article_ids)
+        .order_by("id")
     }
     if missing := article_ids - set(articles):
         raise Http404(f"No such article: {min(missing)}.")
@@ -95,6 +100,7 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
         raise ItemErrors("annotations", errors)
 
     annotations = place_annotations(actor=actor, items=items, articles=articles)
+    settle_spans([annotation for annotation, created in annotations if created])
     give_verdicts(actor=actor, items=items, annotations=[annotation for annotation, _ in annotations])
     return annotations
 

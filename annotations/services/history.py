@@ -6,7 +6,7 @@ Every service that writes an annotation, verdict, evidence or adjudication calls
 
 from collections.abc import Iterable
 
-from annotations.models import Action, Annotation, Evidence, HistoryEntry, ObjectType, Verdict
+from annotations.models import Action, Adjudication, Annotation, Evidence, HistoryEntry, ObjectType, Verdict
 
 
 def annotation_values(annotation: Annotation, tags: Iterable[str] | None = None) -> dict:
@@ -35,9 +35,18 @@ def verdict_values(verdict: Verdict) -> dict:
     }
 
 
+def adjudication_values(adjudication: Adjudication) -> dict:
+    return {
+        "annotation": adjudication.annotation_id,
+        "rating": adjudication.rating,
+        "rationale": adjudication.rationale,
+    }
+
+
 def evidence_values(evidence: Evidence) -> dict:
     return {
         "verdict": evidence.verdict_id,
+        "adjudication": evidence.adjudication_id,
         "source": evidence.source_id,
         "url": evidence.source.url,
         "stance": evidence.stance,

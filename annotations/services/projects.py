@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from annotations.models import Membership, Project, Role
+from annotations.models import Annotation, Membership, Project, Role
 from annotations.permissions import get_project_for
+from annotations.services.review import refresh_statuses
 from workbench.errors import StateConflict
 
 User = get_user_model()
@@ -25,12 +26,22 @@ def create_project(*, creator, name: str, required_verdicts: int = 2) -> Project
 
 @transaction.atomic
 def update_project(*, actor, project_id: int, **changes) -> Project:
-    """Change a project's settings (admins only). Locks the project row."""
+    """Change a project's settings (admins only). Locks the project row; a new number of required
+    verdicts re-derives the status of every claim in the project."""
     project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    required_before = project.required_verdicts
     for field, value in changes.items():
         setattr(project, field, value)
     project.full_clean()
     project.save(update_fields=list(changes))
+    if project.required_verdicts != required_before:
+        # Statuses depend on how many verdicts a claim needs.
+        claims = (
+            Annotation.objects.select_for_update()
+            .select_related("article__project")
+            .filter(article__project=project)
+        )
+        refresh_statuses(list(claims))
     return project
 
 

@@ -1,31 +1,38 @@
-"""The review state of a claim, derived from its verdicts."""
+"""The review state of a claim: derived from its verdicts and disagreements, settled by editors."""
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from annotations.models import Annotation, Status, Verdict
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from annotations.models import (
+    Action,
+    Adjudication,
+    Annotation,
+    Disagreement,
+    DisagreementKind,
+    DisagreementStatus,
+    HistoryEntry,
+    ObjectType,
+    Role,
+    Status,
+    Verdict,
+)
+from annotations.permissions import get_annotation_for, member_projects, require_role
+from annotations.services import history
+from annotations.services.disagreements import OPEN, disputed_among, recompute_verdict_disagreements
+from annotations.services.evidence import EvidenceInput, attach_evidence
+from workbench.errors import StateConflict
 
 
-def refresh_status(annotation: Annotation) -> Annotation:
-    """Derive ``status`` and ``final_rating`` from the annotation's verdicts and save them.
-
-    Call with the annotation row locked, in the transaction that changed its verdicts. A resolved
-    annotation keeps the rating its adjudication gave. Differing ratings are a dispute at once,
-    even before the project's required number of verdicts is reached.
-    """
-    if annotation.status == Status.RESOLVED:
-        return annotation
-    ratings = list(annotation.verdicts.values_list("rating", flat=True))
-    status, final = derived_status(ratings, annotation.article.project.required_verdicts)
-    if (status, final) != (annotation.status, annotation.final_rating):
-        annotation.status, annotation.final_rating = status, final
-        annotation.save(update_fields=["status", "final_rating", "updated_at"])
-    return annotation
-
-
-def derived_status(ratings: Sequence[str], required: int) -> tuple[Status, str]:
-    """Status and final rating of a claim with these submitted ratings."""
-    if len(set(ratings)) > 1:
+def derived_status(ratings: Sequence[str], required: int, *, disputed: bool) -> tuple[Status, str]:
+    """Status and final rating of an unresolved claim with these submitted ratings."""
+    if disputed or len(set(ratings)) > 1:
         return Status.DISPUTED, ""
     if len(ratings) >= required:
         return Status.AGREED, ratings[0]
@@ -33,18 +40,254 @@ def derived_status(ratings: Sequence[str], required: int) -> tuple[Status, str]:
 
 
 def refresh_statuses(annotations: Sequence[Annotation]) -> None:
-    """:func:`refresh_status` for many annotations in two queries (rows locked by the caller)."""
+    """Re-derive the claims' verdict disagreements, then their ``status`` and ``final_rating``.
+
+    Call with the annotation rows locked, in the transaction that changed their verdicts or
+    spans. A resolved claim keeps the rating its adjudication gave. Differing ratings are a
+    dispute at once, even before the project's required number of verdicts is reached; so is
+    an open span disagreement. A fixed number of queries for any number of claims.
+    """
+    annotations = list({annotation.pk: annotation for annotation in annotations}.values())
+    if not annotations:
+        return
     ratings = defaultdict(list)
-    for annotation_id, rating in Verdict.objects.filter(annotation__in=annotations).values_list(
-        "annotation", "rating"
-    ):
+    rows = (
+        Verdict.objects.filter(annotation__in=annotations).order_by("id").values_list("annotation", "rating")
+    )
+    for annotation_id, rating in rows:
         ratings[annotation_id].append(rating)
+    recompute_verdict_disagreements(annotations, ratings)
+    disputed = disputed_among(annotations)
     changed = []
-    for annotation in {annotation.pk: annotation for annotation in annotations}.values():
+    for annotation in annotations:
         if annotation.status == Status.RESOLVED:
             continue
-        status, final = derived_status(ratings[annotation.pk], annotation.article.project.required_verdicts)
+        status, final = derived_status(
+            ratings[annotation.pk],
+            annotation.article.project.required_verdicts,
+            disputed=annotation.pk in disputed,
+        )
         if (status, final) != (annotation.status, annotation.final_rating):
             annotation.status, annotation.final_rating = status, final
             changed.append(annotation)
     Annotation.objects.bulk_update(changed, ["status", "final_rating"])
+
+
+def refresh_status(annotation: Annotation) -> Annotation:
+    """:func:`refresh_statuses` for one claim."""
+    refresh_statuses([annotation])
+    return annotation
+
+
+def check_open_for_judgement(annotation: Annotation) -> None:
+    """Raise StateConflict when the claim's verdicts are frozen: resolved, or merged into another."""
+    if annotation.status == Status.RESOLVED:
+        raise StateConflict(
+            "This claim is resolved; its verdicts are frozen. An editor may re-open it.", code="resolved"
+        )
+    if annotation.merged_into_id:
+        raise StateConflict(
+            f"This claim was merged into claim {annotation.merged_into_id}; judge that one.", code="merged"
+        )
+
+
+@transaction.atomic
+def adjudicate(
+    *, editor, annotation_id: int, rating: str, rationale: str, evidence: Sequence[EvidenceInput] = ()
+) -> Adjudication:
+    """Settle a claim's final rating (editors and admins): it becomes ``resolved``, its verdict
+    disagreement closes as resolved, its verdicts are frozen. Nothing is deleted.
+
+    Locks the annotation row, so a verdict submitted at the same moment is either in before the
+    adjudication or refused after it. Raises StateConflict when the claim is resolved already.
+    """
+    annotation = get_annotation_for(editor, annotation_id, role=Role.EDITOR, lock=True)
+    check_open_for_judgement(annotation)
+    adjudication = Adjudication(annotation=annotation, editor=editor, rating=rating, rationale=rationale)
+    adjudication.full_clean(exclude=["annotation", "editor"], validate_constraints=False)
+    adjudication.save()
+    project_id = annotation.article.project_id
+    history.record(
+        actor=editor,
+        action=Action.CREATE,
+        object_type=ObjectType.ADJUDICATION,
+        object_id=adjudication.pk,
+        project_id=project_id,
+        annotation_id=annotation.pk,
+        after=history.adjudication_values(adjudication),
+    )
+    attach_evidence(actor=editor, annotation=annotation, evidence=evidence, adjudication=adjudication)
+    before = {"status": annotation.status}
+    annotation.status, annotation.final_rating = Status.RESOLVED, rating
+    annotation.version += 1
+    annotation.save(update_fields=["status", "final_rating", "version", "updated_at"])
+    history.record(
+        actor=editor,
+        action=Action.UPDATE,
+        object_type=ObjectType.ANNOTATION,
+        object_id=annotation.pk,
+        project_id=project_id,
+        annotation_id=annotation.pk,
+        before=before,
+        after={"status": Status.RESOLVED},
+    )
+    Disagreement.objects.filter(annotation=annotation, kind=DisagreementKind.VERDICT, status=OPEN).update(
+        status=DisagreementStatus.RESOLVED, closed_at=timezone.now(), resolved_by=editor, resolution=rationale
+    )
+    return adjudication
+
+
+@transaction.atomic
+def reopen(*, editor, annotation_id: int, reason: str = "") -> Annotation:
+    """Re-open a resolved claim (editors and admins): its adjudication is kept, marked superseded,
+    and its status is derived from its verdicts again (a verdict disagreement re-opens if they differ)."""
+    annotation = get_annotation_for(editor, annotation_id, role=Role.EDITOR, lock=True)
+    if annotation.status != Status.RESOLVED:
+        raise StateConflict("Only a resolved claim can be re-opened.", code="not_resolved")
+    Adjudication.objects.filter(annotation=annotation, superseded_at__isnull=True).update(
+        superseded_at=timezone.now()
+    )
+    annotation.status, annotation.final_rating = Status.NEEDS_REVIEW, ""
+    annotation.version += 1
+    annotation.save(update_fields=["status", "final_rating", "version", "updated_at"])
+    refresh_statuses([annotation])
+    history.record(
+        actor=editor,
+        action=Action.UPDATE,
+        object_type=ObjectType.ANNOTATION,
+        object_id=annotation.pk,
+        project_id=annotation.article.project_id,
+        annotation_id=annotation.pk,
+        before={"status": Status.RESOLVED},
+        after={"status": annotation.status, "reopened": True, "reason": reason},
+    )
+    return annotation
+
+
+def get_disagreement_for_editor(editor, disagreement_id) -> Disagreement:
+    disagreement = Disagreement.objects.filter(
+        pk=disagreement_id, project__in=member_projects(editor)
+    ).first()
+    if disagreement is None:
+        raise Http404("No such disagreement.")
+    require_role(editor, disagreement.project, Role.EDITOR)
+    return disagreement
+
+
+def locked_pair(editor, disagreement: Disagreement) -> tuple[Annotation, Annotation]:
+    """Both annotations of a span disagreement, locked in id order (so concurrent merges cannot deadlock)."""
+    first = get_annotation_for(editor, disagreement.annotation_id, role=Role.EDITOR, lock=True)
+    second = get_annotation_for(editor, disagreement.other_annotation_id, role=Role.EDITOR, lock=True)
+    return first, second
+
+
+def check_open_span(disagreement: Disagreement) -> None:
+    if disagreement.kind != DisagreementKind.SPAN:
+        raise StateConflict("Verdict disagreements are settled by adjudicating the claim.", code="not_span")
+    if disagreement.status != OPEN:
+        raise StateConflict("This disagreement is not open any more.", code="not_open")
+
+
+@transaction.atomic
+def keep_both(*, editor, disagreement_id: int, note: str = "") -> Disagreement:
+    """Resolve a span disagreement by keeping both annotations as separate claims (editors, admins)."""
+    disagreement = get_disagreement_for_editor(editor, disagreement_id)
+    first, second = locked_pair(editor, disagreement)
+    disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
+    check_open_span(disagreement)
+    disagreement.status, disagreement.closed_at = DisagreementStatus.RESOLVED, timezone.now()
+    disagreement.resolved_by, disagreement.resolution = editor, note or "Kept both as separate claims."
+    disagreement.save()
+    refresh_statuses([first, second])
+    return disagreement
+
+
+@dataclass
+class Merge:
+    kept: Annotation
+    merged: Annotation
+    moved: list[Verdict] = field(default_factory=list)
+    left: list[Verdict] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> str:
+        text = f"Claim {self.merged.pk} was merged into claim {self.kept.pk}"
+        text += f"; {len(self.moved)} verdict(s) moved."
+        if self.left:
+            text += (
+                f" {len(self.left)} verdict(s) stayed on claim {self.merged.pk}: their reviewers had already "
+                f"judged claim {self.kept.pk}, and a reviewer gives one verdict per claim."
+            )
+        return text
+
+
+@transaction.atomic
+def merge_annotations(*, editor, disagreement_id: int, keep_id: int, note: str = "") -> Merge:
+    """Resolve a span disagreement by merging one annotation into the other (editors and admins).
+
+    The kept annotation receives the other's verdicts with their evidence. A reviewer who judged
+    both keeps the verdict on the kept claim; the other stays, frozen, on the merged one, which
+    is kept too (``merged_into`` points at the kept claim). Nothing is deleted. One transaction;
+    both annotations locked in id order.
+    """
+    disagreement = get_disagreement_for_editor(editor, disagreement_id)
+    first, second = locked_pair(editor, disagreement)
+    disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
+    check_open_span(disagreement)
+    if keep_id not in (first.pk, second.pk):
+        raise ValidationError({"keep": [f"Choose claim {first.pk} or claim {second.pk}."]})
+    kept, merged = (first, second) if keep_id == first.pk else (second, first)
+    if merged.status == Status.RESOLVED:
+        raise StateConflict(
+            f"Claim {merged.pk} is resolved; re-open it before merging it away.", code="resolved"
+        )
+    result = Merge(kept=kept, merged=merged)
+    judged_kept = set(kept.verdicts.values_list("reviewer_id", flat=True))
+    for verdict in merged.verdicts.select_for_update().order_by("id"):
+        (result.left if verdict.reviewer_id in judged_kept else result.moved).append(verdict)
+    Verdict.objects.filter(pk__in=[verdict.pk for verdict in result.moved]).update(annotation=kept)
+    project_id = kept.article.project_id
+    now = timezone.now()
+    entries = [
+        history.entry(
+            actor=editor,
+            action=Action.UPDATE,
+            object_type=ObjectType.VERDICT,
+            object_id=verdict.pk,
+            project_id=project_id,
+            annotation_id=kept.pk,
+            before={"annotation": merged.pk},
+            after={"annotation": kept.pk, "merged": True},
+        )
+        for verdict in result.moved
+    ]
+    merged.merged_into, merged.version = kept, merged.version + 1
+    merged.save(update_fields=["merged_into", "version", "updated_at"])
+    entries.append(
+        history.entry(
+            actor=editor,
+            action=Action.UPDATE,
+            object_type=ObjectType.ANNOTATION,
+            object_id=merged.pk,
+            project_id=project_id,
+            annotation_id=merged.pk,
+            before={"merged_into": None},
+            after={
+                "merged_into": kept.pk,
+                "moved_verdicts": [v.pk for v in result.moved],
+                "left_verdicts": [v.pk for v in result.left],
+            },
+        )
+    )
+    HistoryEntry.objects.bulk_create(entries)
+    disagreement.status, disagreement.closed_at = DisagreementStatus.RESOLVED, now
+    disagreement.resolved_by, disagreement.resolution = editor, note or result.explanation
+    disagreement.save()
+    # The merged claim leaves every other disagreement: it is no longer a claim of its own.
+    Disagreement.objects.filter(Q(annotation=merged) | Q(other_annotation=merged), status=OPEN).update(
+        status=DisagreementStatus.CLOSED, closed_at=now, resolution=result.explanation
+    )
+    kept.version += 1
+    kept.save(update_fields=["version", "updated_at"])
+    refresh_statuses([kept])
+    return result

@@ -1,56 +1,17 @@
 """Verdicts and their evidence."""
 
 from collections.abc import Sequence
-from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from annotations.models import Action, Annotation, Evidence, HistoryEntry, ObjectType, Role, Status, Verdict
+from annotations.models import Action, ObjectType, Role, Verdict
 from annotations.permissions import get_annotation_for, get_verdict_for, require_role
 from annotations.services import history
 from annotations.services.annotations import check_version
-from annotations.services.review import refresh_status
-from sources.services import find_or_create_source
+from annotations.services.evidence import EvidenceInput, attach_evidence, replace_evidence
+from annotations.services.review import check_open_for_judgement, refresh_status
 from workbench.errors import StateConflict
-
-
-class EvidenceInput(TypedDict, total=False):
-    url: str
-    title: str
-    stance: str
-    quote: str
-
-
-def check_not_resolved(annotation: Annotation) -> None:
-    if annotation.status == Status.RESOLVED:
-        raise StateConflict("This claim is resolved; its verdicts are frozen.", code="resolved")
-
-
-def attach_evidence(
-    *, actor, verdict: Verdict, annotation: Annotation, evidence: Sequence[EvidenceInput]
-) -> None:
-    """Create the verdict's evidence, finding or creating each source by its normalized URL."""
-    project = annotation.article.project
-    items = []
-    for item in evidence:
-        source = find_or_create_source(project=project, url=item["url"], title=item.get("title", ""))
-        items.append(
-            Evidence(verdict=verdict, source=source, stance=item["stance"], quote=item.get("quote", ""))
-        )
-    Evidence.objects.bulk_create(items)
-    HistoryEntry.objects.bulk_create(
-        history.entry(
-            actor=actor,
-            action=Action.CREATE,
-            object_type=ObjectType.EVIDENCE,
-            object_id=piece.pk,
-            project_id=project.id,
-            annotation_id=annotation.pk,
-            after=history.evidence_values(piece),
-        )
-        for piece in items
-    )
 
 
 @transaction.atomic
@@ -70,7 +31,7 @@ def submit_verdict(
     """
     annotation = get_annotation_for(reviewer, annotation_id, lock=True)
     require_role(reviewer, annotation.article.project, Role.REVIEWER)
-    check_not_resolved(annotation)
+    check_open_for_judgement(annotation)
     verdict = Verdict(
         annotation=annotation, reviewer=reviewer, rating=rating, confidence=confidence, rationale=rationale
     )
@@ -91,7 +52,7 @@ def submit_verdict(
         annotation_id=annotation.pk,
         after=history.verdict_values(verdict),
     )
-    attach_evidence(actor=reviewer, verdict=verdict, annotation=annotation, evidence=evidence)
+    attach_evidence(actor=reviewer, annotation=annotation, evidence=evidence, verdict=verdict)
     refresh_status(annotation)
     return verdict
 
@@ -118,7 +79,7 @@ def edit_verdict(
     annotation = get_annotation_for(reviewer, verdict.annotation_id, lock=True)
     verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
     check_version(verdict, expected_version)
-    check_not_resolved(annotation)
+    check_open_for_judgement(annotation)
     before = history.verdict_values(verdict)
     for field, value in {"rating": rating, "confidence": confidence, "rationale": rationale}.items():
         if value is not None:
@@ -140,23 +101,3 @@ def edit_verdict(
         replace_evidence(actor=reviewer, verdict=verdict, annotation=annotation, evidence=evidence)
     refresh_status(annotation)
     return verdict
-
-
-def replace_evidence(
-    *, actor, verdict: Verdict, annotation: Annotation, evidence: Sequence[EvidenceInput]
-) -> None:
-    old = list(verdict.evidence.select_related("source"))
-    HistoryEntry.objects.bulk_create(
-        history.entry(
-            actor=actor,
-            action=Action.DELETE,
-            object_type=ObjectType.EVIDENCE,
-            object_id=piece.pk,
-            project_id=annotation.article.project_id,
-            annotation_id=annotation.pk,
-            before=history.evidence_values(piece),
-        )
-        for piece in old
-    )
-    Evidence.objects.filter(pk__in=[piece.pk for piece in old]).delete()
-    attach_evidence(actor=actor, verdict=verdict, annotation=annotation, evidence=evidence)

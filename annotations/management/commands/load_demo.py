@@ -3,11 +3,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from annotations.demo.articles import ARTICLES, CLAIMS
-from annotations.models import Project, Role
+from annotations.demo.articles import ADJUDICATIONS, ARTICLES, CLAIMS, SECOND_CUTS
+from annotations.models import Annotation, Project, Role
 from annotations.services.annotations import create_annotation
 from annotations.services.articles import import_article
 from annotations.services.projects import add_member, create_project
+from annotations.services.review import adjudicate
 from annotations.services.verdicts import submit_verdict
 
 DEMO_PROJECT = "Demo desk"
@@ -91,3 +92,26 @@ class Command(BaseCommand):
                         for url, title, stance, passage in evidence
                     ],
                 )
+
+        for index, username, quote in SECOND_CUTS:
+            text = articles[index].current_revision.text
+            start = text.index(quote)
+            create_annotation(
+                author=users[username],
+                article_id=articles[index].id,
+                start=start,
+                end=start + len(quote),
+                quote=quote,
+            )
+        for index, quote, rating, rationale, evidence in ADJUDICATIONS:
+            claim = Annotation.objects.get(article=articles[index], quote=quote)
+            adjudicate(
+                editor=users["editor"],
+                annotation_id=claim.id,
+                rating=rating,
+                rationale=rationale,
+                evidence=[
+                    {"url": url, "title": title, "stance": stance, "quote": passage}
+                    for url, title, stance, passage in evidence
+                ],
+            )

@@ -1,0 +1,299 @@
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from annotations.api.annotations import AnnotationFilter, AnnotationSerializer
+from annotations.api.fields import IdField
+from annotations.api.verdicts import EvidenceInput, EvidenceSerializer
+from annotations.models import (
+    Adjudication,
+    Annotation,
+    Disagreement,
+    DisagreementKind,
+    DisagreementStatus,
+    Membership,
+    Rating,
+    Role,
+)
+from annotations.selectors import adjudications_visible_to, disagreements_visible_to, queue
+from annotations.services.review import adjudicate, keep_both, merge_annotations
+
+QUEUES = ("to_review", "disputed", "done")
+
+
+SEVERITY_SCHEMA = {
+    "oneOf": [{"type": "integer", "minimum": 1, "maximum": 4}, {"type": "string", "enum": ["categorical"]}],
+    "nullable": True,
+}
+
+
+@extend_schema_field(SEVERITY_SCHEMA)
+class SeverityField(serializers.Field):
+    """The distance of the ratings on the truth scale (1-4), ``categorical`` when a rating off the
+    scale is involved, null for span disagreements."""
+
+    def to_representation(self, disagreement):
+        if disagreement.categorical:
+            return "categorical"
+        return disagreement.severity
+
+
+class BriefAnnotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    article = serializers.IntegerField(source="article_id")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    quote = serializers.CharField()
+
+
+class DisagreementSerializer(serializers.ModelSerializer):
+    severity = SeverityField(source="*", read_only=True)
+    article = serializers.IntegerField(source="annotation.article_id", read_only=True)
+    spans = serializers.SerializerMethodField()
+    resolved_by = serializers.CharField(
+        source="resolved_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Disagreement
+        fields = [
+            "id",
+            "project",
+            "article",
+            "annotation",
+            "other_annotation",
+            "kind",
+            "severity",
+            "status",
+            "spans",
+            "resolution",
+            "resolved_by",
+            "opened_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(BriefAnnotationSerializer(many=True))
+    def get_spans(self, disagreement):
+        spans = [disagreement.annotation]
+        if disagreement.other_annotation is not None:
+            spans.append(disagreement.other_annotation)
+        return BriefAnnotationSerializer(spans, many=True).data
+
+
+class SeverityFilter(django_filters.ChoiceFilter):
+    def filter(self, queryset, value):
+        if value in ("", None):
+            return queryset
+        if value == "categorical":
+            return queryset.filter(categorical=True)
+        return queryset.filter(severity=int(value), categorical=False)
+
+
+class DisagreementFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    article = django_filters.NumberFilter(field_name="annotation__article_id")
+    annotation = django_filters.NumberFilter(method="filter_annotation", label="Involves this annotation")
+    status = django_filters.ChoiceFilter(choices=DisagreementStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=DisagreementKind.choices)
+    severity = SeverityFilter(
+        choices=[(str(n), str(n)) for n in range(1, 5)] + [("categorical", "categorical")]
+    )
+    severity_min = django_filters.NumberFilter(
+        field_name="severity", lookup_expr="gte", min_value=1, max_value=4
+    )
+    ordering = django_filters.OrderingFilter(fields=["id", "opened_at", "closed_at", "severity"])
+
+    class Meta:
+        model = Disagreement
+        fields = []
+
+    def filter_annotation(self, queryset, name, value):
+        return queryset.filter(Q(annotation_id=value) | Q(other_annotation_id=value))
+
+
+class KeepBothInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+
+
+class MergeInput(KeepBothInput):
+    keep = IdField(help_text="The annotation to keep; the other is merged into it.")
+
+
+class MergeSerializer(serializers.Serializer):
+    kept = serializers.IntegerField(source="kept.pk")
+    merged = serializers.IntegerField(source="merged.pk")
+    moved_verdicts = serializers.SerializerMethodField()
+    left_verdicts = serializers.SerializerMethodField()
+    explanation = serializers.CharField()
+
+    def get_moved_verdicts(self, merge) -> list[int]:
+        return [verdict.pk for verdict in merge.moved]
+
+    def get_left_verdicts(self, merge) -> list[int]:
+        return [verdict.pk for verdict in merge.left]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Disagreements the system found (verdict ones as blind review allows)"),
+    retrieve=extend_schema(summary="One disagreement"),
+)
+class DisagreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = DisagreementSerializer
+    filterset_class = DisagreementFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return disagreements_visible_to(self.request.user).order_by("opened_at", "id")
+
+    @extend_schema(
+        request=MergeInput,
+        responses={200: MergeSerializer, 409: OpenApiResponse(description="Not an open span disagreement.")},
+        summary="Resolve a span disagreement by merging one annotation into the other (editors)",
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        payload = MergeInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        result = merge_annotations(
+            editor=request.user,
+            disagreement_id=pk,
+            keep_id=payload.validated_data["keep"],
+            note=payload.validated_data.get("note", ""),
+        )
+        return Response(MergeSerializer(result).data)
+
+    @extend_schema(
+        request=KeepBothInput,
+        responses={
+            200: DisagreementSerializer,
+            409: OpenApiResponse(description="Not an open span disagreement."),
+        },
+        summary="Resolve a span disagreement by keeping both annotations as separate claims (editors)",
+    )
+    @action(detail=True, methods=["post"], url_path="keep-both")
+    def keep_both(self, request, pk=None):
+        payload = KeepBothInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        disagreement = keep_both(editor=request.user, disagreement_id=pk, **payload.validated_data)
+        return Response(DisagreementSerializer(self.get_queryset().get(pk=disagreement.pk)).data)
+
+
+class AdjudicateInput(serializers.Serializer):
+    annotation = IdField()
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    rationale = serializers.CharField(max_length=20_000)
+    evidence = EvidenceInput(many=True, required=False, max_length=50)
+
+
+class AdjudicationSerializer(serializers.ModelSerializer):
+    editor = serializers.CharField(source="editor.username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Adjudication
+        fields = [
+            "id",
+            "annotation",
+            "editor",
+            "rating",
+            "rationale",
+            "evidence",
+            "created_at",
+            "superseded_at",
+        ]
+        read_only_fields = fields
+
+
+class AdjudicationFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="annotation__article__project_id")
+    article = django_filters.NumberFilter(field_name="annotation__article_id")
+    annotation = django_filters.NumberFilter(field_name="annotation_id")
+    rating = django_filters.ChoiceFilter(choices=Rating.choices)
+    editor = django_filters.CharFilter(field_name="editor__username")
+    standing = django_filters.BooleanFilter(field_name="superseded_at", lookup_expr="isnull")
+    ordering = django_filters.OrderingFilter(fields=["id", "created_at"])
+
+    class Meta:
+        model = Adjudication
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Adjudications (editors see all; others those of claims they judged)"),
+    retrieve=extend_schema(summary="One adjudication"),
+    create=extend_schema(
+        request=AdjudicateInput,
+        responses={
+            201: AdjudicationSerializer,
+            409: OpenApiResponse(description="The claim is resolved already."),
+        },
+        summary="Set a claim's final rating (editors and admins); the claim becomes resolved",
+    ),
+)
+class AdjudicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = AdjudicationSerializer
+    filterset_class = AdjudicationFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return adjudications_visible_to(self.request.user).order_by("created_at", "id")
+
+    def create(self, request):
+        payload = AdjudicateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        adjudication = adjudicate(editor=request.user, annotation_id=data.pop("annotation"), **data)
+        fresh = self.get_queryset().get(pk=adjudication.pk)
+        return Response(AdjudicationSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class QueueFilter(AnnotationFilter):
+    class Meta(AnnotationFilter.Meta):
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A review queue: to_review (awaiting my verdict), disputed (editors), done (publishable)",
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(QUEUES))],
+    )
+)
+class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = AnnotationSerializer
+    filterset_class = QueueFilter
+
+    queryset = Annotation.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Annotation.objects.none()
+        name = self.kwargs.get("name")
+        if name not in QUEUES:
+            raise NotFound(f"There is no queue named “{name}”; the queues are {', '.join(QUEUES)}.")
+        if name == "disputed":
+            self.check_editor_of_requested_project()
+        return queue(self.request.user, name)
+
+    def check_editor_of_requested_project(self):
+        project = self.request.query_params.get("project")
+        if project and project.isdigit():
+            role = (
+                Membership.objects.filter(user=self.request.user, project_id=int(project))
+                .values_list("role", flat=True)
+                .first()
+            )
+            if role is not None and role < Role.EDITOR:
+                raise PermissionDenied("The disputed queue is for editors and admins.")
