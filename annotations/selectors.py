@@ -19,6 +19,7 @@ from annotations.models import (
     Disagreement,
     DisagreementKind,
     Evidence,
+    Highlight,
     HistoryEntry,
     Membership,
     Project,
@@ -213,11 +214,13 @@ def agreement_visible_to(
     )
     summary = agreement.agreement_summary((claim, name, rating) for claim, name, rating, _, _ in rows)
 
+    # Everyone who marked a span counts, not only its author: marking the very same words as
+    # someone else gives back their annotation and records a second highlight of it.
     spans_by_author: dict[str, list[tuple[int, int, int]]] = {}
     for author, revision, start, end in (
-        Annotation.objects.filter(_claims_in_scope("", **scope))
+        Highlight.objects.filter(_claims_in_scope("annotation__", **scope))
         .order_by()
-        .values_list("author__username", "revision_id", "start", "end")
+        .values_list("user__username", "annotation__revision_id", "annotation__start", "annotation__end")
     ):
         spans_by_author.setdefault(author, []).append((revision, start, end))
     # Each pair is compared on the revisions both highlighted something in: annotators often split

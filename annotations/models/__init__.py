@@ -1,4 +1,5 @@
 from annotations.models.annotations import Annotation as Annotation
+from annotations.models.annotations import Highlight as Highlight
 from annotations.models.annotations import Status as Status
 from annotations.models.annotations import Tag as Tag
 from annotations.models.articles import Article as Article

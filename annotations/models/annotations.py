@@ -83,3 +83,23 @@ class Annotation(models.Model):
     @property
     def project_id(self):
         return self.article.project_id
+
+
+class Highlight(models.Model):
+    """Someone who marked an annotation's words: its author, and everyone who marked the very same
+    words later (they get the existing claim back). Span agreement counts these."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="highlights")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="highlights")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annotation", "user"], name="one_highlight_per_person_and_annotation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} marked {self.annotation_id}"

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from annotations.anchoring import context_of
-from annotations.models import Action, Annotation, Article, ObjectType, Role, Tag
+from annotations.models import Action, Annotation, Article, Highlight, ObjectType, Role, Tag
 from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
 from annotations.services import history
 from annotations.services.disagreements import open_span_disagreements
@@ -85,7 +85,8 @@ def create_annotation(
     """Highlight ``quote`` at ``start``..``end`` of the article's current revision (annotators and up).
 
     Returns ``(annotation, created)``: the same words on the same revision give back the existing
-    annotation, so two people who mark the same words judge the same claim. Raises Http404 for
+    annotation, so two people who mark the same words judge the same claim; the second person is
+    recorded as one more highlighter of it (span agreement counts them). Raises Http404 for
     articles the author cannot see and ValidationError, naming the field, for a span that does
     not fit the text. Prefix and suffix are computed; when given, they must match the text.
     """
@@ -96,6 +97,7 @@ def create_annotation(
         revision=article.current_revision, start=start, end=end, orphaned=False
     )
     if found := existing.first():
+        Highlight.objects.bulk_create([Highlight(annotation=found, user=author)], ignore_conflicts=True)
         return found, False
     annotation = new_annotation(
         author=author, article=article, start=start, end=end, quote=quote, claim=claim
@@ -105,7 +107,10 @@ def create_annotation(
             annotation.save()
     except IntegrityError:
         # Someone highlighted the same words a moment earlier: theirs is the claim.
-        return existing.get(), False
+        found = existing.get()
+        Highlight.objects.bulk_create([Highlight(annotation=found, user=author)], ignore_conflicts=True)
+        return found, False
+    Highlight.objects.create(annotation=annotation, user=author)
     tag_objects = tags_for(article.project_id, tags)
     annotation.tags.set(tag_objects)
     history.record(

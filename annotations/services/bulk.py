@@ -18,6 +18,7 @@ from annotations.models import (
     Action,
     Annotation,
     Evidence,
+    Highlight,
     HistoryEntry,
     Membership,
     ObjectType,
@@ -152,6 +153,9 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
         for project_id, names in tag_names.items()
         for tag in tags_for(project_id, names)
     }
+    Highlight.objects.bulk_create(
+        [Highlight(annotation=annotation, user=actor) for annotation, _ in placed], ignore_conflicts=True
+    )
     Through = Annotation.tags.through
     Through.objects.bulk_create(
         Through(annotation_id=annotation.pk, tag_id=tags[(annotation.article.project_id, name.strip())].pk)

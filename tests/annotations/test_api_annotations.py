@@ -241,3 +241,19 @@ def test_concurrent_highlights_of_the_same_words_make_one_claim():
     assert len({annotation.id for annotation, _created in results}) == 1
     assert sum(created for _annotation, created in results) == 1
     assert Annotation.objects.count() == 1
+
+
+def test_marking_the_same_words_records_a_second_highlighter_for_span_agreement(api_client):
+    desk = make_desk()
+    article = make_article(desk, text=EMOJI_TEXT)
+    body = {"article": article.id, **span(EMOJI_TEXT, "prices rose 12%")}
+    for user in (desk.annotator, desk.reviewers[0], desk.reviewers[0]):
+        api_client.force_authenticate(user)
+        api_client.post("/api/v1/annotations/", body, format="json")
+    claim = Annotation.objects.get()
+    assert sorted(claim.highlights.values_list("user__username", flat=True)) == sorted(
+        [desk.annotator.username, desk.reviewers[0].username]
+    )
+    api_client.force_authenticate(desk.editor)
+    spans = api_client.get(f"/api/v1/agreement/?project={desk.project.id}").json()["spans"]
+    assert (spans["exact"], spans["overlap"]) == (1.0, 1.0)
