@@ -13,6 +13,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", annotation_views.home, name="home"),
+    path("", include("annotations.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

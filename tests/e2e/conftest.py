@@ -59,9 +59,9 @@ def screenshot():
     """Save the page as test-artifacts/screenshots/<name>.png, for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take
@@ -82,3 +82,52 @@ def log_in_as(page, live_server):
         return page
 
     return log_in
+
+
+# Finds ``needle`` in the reader's text as the browser holds it (UTF-16) and answers the screen
+# points just inside its first and last characters, where a person would press and release.
+POINTS_OF_TEXT = """
+(needle) => {
+  const root = document.getElementById("article-text");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let all = "";
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    nodes.push([node, all.length]);
+    all += node.data;
+  }
+  const at = all.indexOf(needle);
+  if (at === -1) throw new Error(`not in the text: ${needle}`);
+  const box = (index, width) => {
+    const [node, offset] = nodes.find(([n, o]) => index >= o && index < o + n.data.length);
+    const range = document.createRange();
+    range.setStart(node, index - offset);
+    range.setEnd(node, index - offset + width);
+    const rects = range.getClientRects();
+    return rects[rects.length - 1];
+  };
+  const [startNode] = nodes.find(([n, o]) => at >= o && at < o + n.data.length);
+  startNode.parentElement.scrollIntoView({block: "center"});
+  const lastUnit = needle.charCodeAt(needle.length - 1);
+  const last = lastUnit >= 0xdc00 && lastUnit <= 0xdfff ? 2 : 1;
+  const first = box(at, needle.codePointAt(0) > 0xffff ? 2 : 1);
+  const end = box(at + needle.length - last, last);
+  const middle = (rect) => (rect.top + rect.bottom) / 2;
+  return {x1: first.left + 1, y1: middle(first), x2: end.right - 1, y2: middle(end)};
+}
+"""
+
+
+@pytest.fixture
+def select_text():
+    """Select ``needle`` in the article reader the way a person does: press, drag, release."""
+
+    def select(page, needle: str) -> None:
+        points = page.evaluate(POINTS_OF_TEXT, needle)
+        page.mouse.move(points["x1"], points["y1"])
+        page.mouse.down()
+        page.mouse.move((points["x1"] + points["x2"]) / 2, (points["y1"] + points["y2"]) / 2, steps=4)
+        page.mouse.move(points["x2"], points["y2"], steps=4)
+        page.mouse.up()
+
+    return select

@@ -1,0 +1,78 @@
+// From a browser selection over the reader's text to a span in code points.
+//
+// The text is rendered as segments: elements carrying `data-s`/`data-e`, the code point offsets
+// of their first and past-the-last character in the article's canonical text. Paragraph breaks
+// are not in the page, only in the gaps between segments, so offsets never depend on how the
+// browser lays out or serializes the text.
+
+import { codePointLength, sliceCodePoints, splitsPair } from "./offsets.js";
+
+const SEGMENT = "[data-s]";
+
+function segmentsOf(container) {
+  return Array.from(container.querySelectorAll(SEGMENT));
+}
+
+/** The code point offset of the selection boundary (node, offset), UTF-16 `offset` in a text node. */
+export function boundaryOffset(container, node, offset, edge) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const segment = node.parentElement && node.parentElement.closest(SEGMENT);
+    if (segment && container.contains(segment)) {
+      let units = offset;
+      if (splitsPair(node.data, units)) units += edge === "end" ? 1 : -1;
+      let before = "";
+      const walker = document.createTreeWalker(segment, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text && text !== node; text = walker.nextNode()) before += text.data;
+      return Number(segment.dataset.s) + codePointLength(before + node.data.slice(0, units));
+    }
+  }
+  // A boundary between elements (or outside the text): the nearest segment edge on the inner side.
+  const point = document.createRange();
+  point.setStart(node, offset);
+  const segments = segmentsOf(container);
+  if (edge === "start") {
+    const next = segments.find((segment) => point.comparePoint(segment, 0) >= 0);
+    return next ? Number(next.dataset.s) : Number(container.dataset.length);
+  }
+  const previous = segments.filter((segment) => point.comparePoint(segment, segment.childNodes.length) <= 0).pop();
+  return previous ? Number(previous.dataset.e) : 0;
+}
+
+/** The text from code point `start` to `end`, read from the segments (paragraph gaps are newlines). */
+export function textBetween(container, start, end) {
+  let text = "";
+  let reached = null;
+  for (const segment of segmentsOf(container)) {
+    const s = Number(segment.dataset.s);
+    const e = Number(segment.dataset.e);
+    if (e <= start || s >= end) continue;
+    if (reached !== null && s > reached) text += "\n".repeat(s - reached);
+    text += sliceCodePoints(segment.textContent, Math.max(start, s) - s, Math.min(end, e) - s);
+    reached = e;
+  }
+  return text;
+}
+
+const SPACE = /^\s$/u;
+
+/**
+ * The span a Range selects in `container`, as `{start, end, quote}` in code points with leading
+ * and trailing white space left out; `null` when it selects nothing of the text.
+ */
+export function spanOfRange(container, range) {
+  if (!range || range.collapsed || !range.intersectsNode(container)) return null;
+  let start = boundaryOffset(container, range.startContainer, range.startOffset, "start");
+  let end = boundaryOffset(container, range.endContainer, range.endOffset, "end");
+  if (end <= start) return null;
+  const characters = Array.from(textBetween(container, start, end));
+  while (characters.length && SPACE.test(characters[0])) {
+    characters.shift();
+    start += 1;
+  }
+  while (characters.length && SPACE.test(characters[characters.length - 1])) {
+    characters.pop();
+    end -= 1;
+  }
+  if (!characters.length) return null;
+  return { start, end, quote: characters.join("") };
+}
