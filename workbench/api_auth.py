@@ -4,8 +4,13 @@ from rest_framework.throttling import ScopedRateThrottle
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """``{username, password}`` → ``{token}``; throttled per client address (``TOKEN_THROTTLE_RATE``)."""
+    """``{username, password}`` → ``{token}``; throttled per client address (``TOKEN_THROTTLE_RATE``).
 
+    Credentials sent along are ignored: a client holding a revoked token, or a logged-in browser
+    without a CSRF token, still gets a token for a good username and password.
+    """
+
+    authentication_classes = []
     renderer_classes = [JSONRenderer]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"

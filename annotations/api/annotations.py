@@ -14,6 +14,7 @@ from annotations.selectors import annotations_visible_to, visible_verdicts
 from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
 from annotations.services.bulk import import_annotations
 from annotations.services.review import reopen
+from workbench.filters import DateTimeFilter, IdFilter
 
 MAX_BULK = 500
 
@@ -117,8 +118,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
 
 class AnnotationFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="article__project_id")
-    article = django_filters.NumberFilter(field_name="article_id")
+    project = IdFilter(field_name="article__project_id")
+    article = IdFilter(field_name="article_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     rating = django_filters.ChoiceFilter(
         choices=Rating.choices,
@@ -129,8 +130,8 @@ class AnnotationFilter(django_filters.FilterSet):
     author = django_filters.CharFilter(field_name="author__username")
     tag = django_filters.CharFilter(field_name="tags__name")
     orphaned = django_filters.BooleanFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_q", label="Quote, claim or article title contains")
     ordering = django_filters.OrderingFilter(fields=["id", "created_at", "updated_at", "start", "status"])
 
@@ -224,7 +225,10 @@ class AnnotationViewSet(
 
     @extend_schema(
         request=BulkAnnotationsInput,
-        responses={201: AnnotationSerializer(many=True)},
+        responses={
+            201: AnnotationSerializer(many=True),
+            409: OpenApiResponse(description="A verdict of the caller exists, or a claim is resolved."),
+        },
         summary="Load up to 500 annotations, each optionally with the caller's verdict and evidence",
         description=(
             "All or nothing. Bad items answer 400 `{annotations: {position: {field: [reason]}}}`; "

@@ -14,6 +14,7 @@ from annotations.services.articles import (
     text_of,
     update_article,
 )
+from workbench.filters import DateTimeFilter, IdFilter
 
 MAX_TEXT = 2_000_000
 MAX_BULK = 500
@@ -110,14 +111,14 @@ class ArticleSerializer(ArticleListSerializer):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
     publisher = django_filters.CharFilter(lookup_expr="iexact")
     language = django_filters.CharFilter(lookup_expr="iexact")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="published_at", lookup_expr="lt")
     ordering = django_filters.OrderingFilter(fields=["id", "title", "created_at", "published_at"])
 
     class Meta:

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from annotations.models import Action, HistoryEntry, ObjectType
 from annotations.selectors import history_visible_to
+from workbench.filters import DateTimeFilter, IdFilter
 
 OBJECT = re.compile(r"^(?P<type>[a-z]+):(?P<id>\d+)$")
 
@@ -33,13 +34,13 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
 
 class HistoryFilter(django_filters.FilterSet):
     object = django_filters.CharFilter(method="filter_object", label="type:id, e.g. annotation:12")
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
     object_type = django_filters.ChoiceFilter(choices=ObjectType.choices)
-    annotation = django_filters.NumberFilter(field_name="annotation_id", label="Everything about this claim")
+    annotation = IdFilter(field_name="annotation_id", label="Everything about this claim")
     action = django_filters.ChoiceFilter(choices=Action.choices)
     user = django_filters.CharFilter(field_name="actor__username")
-    at_after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    at_before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    at_after = DateTimeFilter(field_name="at", lookup_expr="gte")
+    at_before = DateTimeFilter(field_name="at", lookup_expr="lt")
     ordering = django_filters.OrderingFilter(fields=["id", "at"])
 
     class Meta:

@@ -1,5 +1,11 @@
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -65,10 +71,13 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
 
 
+@extend_schema_field({"type": "string", "enum": [role.slug for role in Role]})
+class RoleChoiceFilter(django_filters.ChoiceFilter):
+    pass
+
+
 class MemberFilter(django_filters.FilterSet):
-    role = django_filters.ChoiceFilter(
-        choices=[(role.slug, role.label) for role in Role], method="filter_role"
-    )
+    role = RoleChoiceFilter(choices=[(role.slug, role.label) for role in Role], method="filter_role")
     ordering = django_filters.OrderingFilter(
         fields=[("user__username", "username"), ("created_at", "joined_at")]
     )
@@ -118,14 +127,23 @@ USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH, description=
 
 @extend_schema_view(
     list=extend_schema(parameters=[PROJECT_ID], summary="A project's members (any member)"),
-    create=extend_schema(parameters=[PROJECT_ID], request=AddMemberInput, summary="Add a member (admins)"),
+    create=extend_schema(
+        parameters=[PROJECT_ID],
+        request=AddMemberInput,
+        responses={201: MemberSerializer, 409: OpenApiResponse(description="Already a member.")},
+        summary="Add a member (admins)",
+    ),
     retrieve=extend_schema(parameters=[PROJECT_ID, USERNAME]),
     partial_update=extend_schema(
         parameters=[PROJECT_ID, USERNAME],
         request=ChangeMemberInput,
         summary="Change a member's role (admins)",
     ),
-    destroy=extend_schema(parameters=[PROJECT_ID, USERNAME], summary="Remove a member (admins)"),
+    destroy=extend_schema(
+        parameters=[PROJECT_ID, USERNAME],
+        responses={204: None, 400: OpenApiResponse(description="The last admin cannot leave.")},
+        summary="Remove a member (admins)",
+    ),
 )
 class MemberViewSet(
     mixins.ListModelMixin,

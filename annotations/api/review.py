@@ -27,6 +27,7 @@ from annotations.models import (
 )
 from annotations.selectors import adjudications_visible_to, disagreements_visible_to, queue
 from annotations.services.review import adjudicate, keep_both, merge_annotations
+from workbench.filters import MAX_ID, IdFilter
 
 QUEUES = ("to_review", "disputed", "done")
 
@@ -91,6 +92,7 @@ class DisagreementSerializer(serializers.ModelSerializer):
         return BriefAnnotationSerializer(spans, many=True).data
 
 
+@extend_schema_field({"type": "string", "enum": ["1", "2", "3", "4", "categorical"]})
 class SeverityFilter(django_filters.ChoiceFilter):
     def filter(self, queryset, value):
         if value in ("", None):
@@ -101,9 +103,9 @@ class SeverityFilter(django_filters.ChoiceFilter):
 
 
 class DisagreementFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
-    article = django_filters.NumberFilter(field_name="annotation__article_id")
-    annotation = django_filters.NumberFilter(method="filter_annotation", label="Involves this annotation")
+    project = IdFilter(field_name="project_id")
+    article = IdFilter(field_name="annotation__article_id")
+    annotation = IdFilter(method="filter_annotation", label="Involves this annotation")
     status = django_filters.ChoiceFilter(choices=DisagreementStatus.choices)
     kind = django_filters.ChoiceFilter(choices=DisagreementKind.choices)
     severity = SeverityFilter(
@@ -216,9 +218,9 @@ class AdjudicationSerializer(serializers.ModelSerializer):
 
 
 class AdjudicationFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="annotation__article__project_id")
-    article = django_filters.NumberFilter(field_name="annotation__article_id")
-    annotation = django_filters.NumberFilter(field_name="annotation_id")
+    project = IdFilter(field_name="annotation__article__project_id")
+    article = IdFilter(field_name="annotation__article_id")
+    annotation = IdFilter(field_name="annotation_id")
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
     editor = django_filters.CharFilter(field_name="editor__username")
     standing = django_filters.BooleanFilter(field_name="superseded_at", lookup_expr="isnull")
@@ -289,7 +291,8 @@ class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def check_editor_of_requested_project(self):
         project = self.request.query_params.get("project")
-        if project and project.isdigit():
+        # A malformed or out-of-range id is left for the filter to refuse with a 400.
+        if project and project.isdigit() and int(project) <= MAX_ID:
             role = (
                 Membership.objects.filter(user=self.request.user, project_id=int(project))
                 .values_list("role", flat=True)

@@ -28,6 +28,7 @@ from sources.services import (
     update_domain_entry,
     update_source,
 )
+from workbench.filters import DateTimeFilter, IdFilter
 
 UNRATED = "unrated"
 RELIABILITY_FILTER_CHOICES = [*Reliability.choices, (UNRATED, "Unrated")]
@@ -144,15 +145,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class SourceFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
     domain = DomainNameFilter(method="filter_domain", label="On this domain or its subdomains")
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     reliability = ReliabilityFilter(
         field_name="effective_reliability", label="Effective reliability (own, else the domain's)"
     )
     q = django_filters.CharFilter(method="search", label="URL, title or publisher contains")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     ordering = StableOrderingFilter(
         fields=["id", "url", "domain", "title", "publisher", "kind", "created_at", "updated_at"]
     )
@@ -257,7 +258,7 @@ class DomainSerializer(serializers.ModelSerializer):
 
 
 class DomainFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
     reliability = ReliabilityFilter(field_name="reliability")
     q = django_filters.CharFilter(field_name="domain", lookup_expr="icontains", label="Domain contains")
     ordering = StableOrderingFilter(fields=["id", "domain", "reliability", "created_at", "updated_at"])

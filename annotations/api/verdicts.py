@@ -9,6 +9,7 @@ from annotations.models import Confidence, Evidence, Rating, Stance, Verdict
 from annotations.selectors import evidence_visible_to, verdicts_visible_to
 from annotations.services.verdicts import edit_verdict, submit_verdict
 from sources.normalization import normalize_url
+from workbench.filters import DateTimeFilter, IdFilter
 
 MAX_EVIDENCE = 50
 
@@ -77,14 +78,14 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 
 class VerdictFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="annotation__article__project_id")
-    article = django_filters.NumberFilter(field_name="annotation__article_id")
-    annotation = django_filters.NumberFilter(field_name="annotation_id")
+    project = IdFilter(field_name="annotation__article__project_id")
+    article = IdFilter(field_name="annotation__article_id")
+    annotation = IdFilter(field_name="annotation_id")
     rating = django_filters.MultipleChoiceFilter(choices=Rating.choices)
     confidence = django_filters.ChoiceFilter(choices=Confidence.choices)
     reviewer = django_filters.CharFilter(field_name="reviewer__username")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     ordering = django_filters.OrderingFilter(fields=["id", "created_at", "updated_at", "rating"])
 
     class Meta:
@@ -104,7 +105,11 @@ class VerdictFilter(django_filters.FilterSet):
     ),
     partial_update=extend_schema(
         request=EditVerdictInput,
-        responses={200: VerdictSerializer, 412: OpenApiResponse(description="Stale If-Match or version.")},
+        responses={
+            200: VerdictSerializer,
+            409: OpenApiResponse(description="The claim is resolved or merged; its verdicts are frozen."),
+            412: OpenApiResponse(description="Stale If-Match or version."),
+        },
         summary="Change one's own verdict until the claim is resolved",
     ),
 )
@@ -151,10 +156,10 @@ class VerdictViewSet(
 
 
 class EvidenceFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="verdict__annotation__article__project_id")
-    annotation = django_filters.NumberFilter(field_name="verdict__annotation_id")
-    verdict = django_filters.NumberFilter(field_name="verdict_id")
-    source = django_filters.NumberFilter(field_name="source_id")
+    project = IdFilter(field_name="verdict__annotation__article__project_id")
+    annotation = IdFilter(field_name="verdict__annotation_id")
+    verdict = IdFilter(field_name="verdict_id")
+    source = IdFilter(field_name="source_id")
     stance = django_filters.ChoiceFilter(choices=Stance.choices)
     ordering = django_filters.OrderingFilter(fields=["id", "created_at"])
 

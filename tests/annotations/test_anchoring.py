@@ -20,7 +20,8 @@ from annotations.anchoring import (
     reanchor_all,
 )
 
-quick = settings(max_examples=300, deadline=None, database=None)
+# Derandomized: the suite gives the same verdict on every run; raise max_examples to explore.
+quick = settings(max_examples=300, deadline=None, database=None, derandomize=True)
 
 ARTICLE = (
     "North Korea escalates: officials said 1.4 million volunteers signed up.\n\n"
@@ -321,7 +322,8 @@ def test_text_inserted_outside_the_span_always_reanchors_to_the_quote(case):
     assert anchor is not None
     assert anchor.method in ("same_position", "exact")
     assert new_text[anchor.start : anchor.end] == quote
-    if new_text.count(quote) == 1:
+    # Counted with overlaps: "aaa" stands twice in "aaaa", and either place is right then.
+    if sum(new_text.startswith(quote, i) for i in range(len(new_text))) == 1:
         shift = len(inserted) if at <= start else 0
         assert (anchor.start, anchor.end) == (start + shift, end + shift)
 

@@ -1,0 +1,49 @@
+"""Filters for the API's lists whose values reach the database only in a form it accepts.
+
+django-filter's own ``NumberFilter`` and ``IsoDateTimeFilter`` pass on values that Python reads
+but a database refuses, and a refusal there is a 500: SQLite cannot compare a foreign key with
+a number beyond 64 bits (``?project=1e300``), PostgreSQL refuses UTC offsets beyond ±15:59
+(``?created_after=2024-01-01T00:00:00+22:00``), which Python accepts up to ±23:59.
+"""
+
+from datetime import UTC
+
+import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number from 1 to 2**63 - 1; anything else answers 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            message = "Give a date-time from year 1 to 9999 in UTC."
+            raise forms.ValidationError(message, code="invalid") from None
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, with or without a UTC offset, compared in UTC."""
+
+    field_class = UtcDateTimeField

@@ -1,0 +1,180 @@
+"""The OpenAPI schema's account of errors: every error answer an operation can give, and its shape.
+
+drf-spectacular documents success answers only. This AutoSchema adds, to each operation, the
+errors that the API's conventions (``workbench/api_errors.py``) make possible, with two shared
+components: ``ValidationError`` (``{field: [reason]}``, nested for items, ``non_field_errors``
+for the request as a whole) and ``Error`` (``{"detail": reason}``).
+
+Which codes an operation gets is read from the view and the operation itself:
+
+- 400: a request body (bad input, or a body that cannot be read), or a list's filters and pages;
+- 401: an operation that needs credentials (no credentials, or an invalid token);
+- 403: writes: the caller's role is too low, or a browser session lacks its CSRF token
+  (reads never answer 403: objects of projects the caller cannot see answer 404);
+- 404: routes naming an object, writes whose body names one (an id, or an opaque bulk item),
+  and paginated lists (a page past the end);
+- 409 and 412: where a view declares them with ``extend_schema(responses=...)``;
+- 415: a request body of a media type the API does not read;
+- 429: throttled views.
+
+Codes a view declares keep their description; the body shape is filled in when the
+declaration gives none. Writes are not paginated or filtered, whatever their answer lists.
+"""
+
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import ResolvedComponent, force_instance
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+
+from annotations.api.fields import IdField
+
+REASONS = {"type": "array", "items": {"type": "string"}, "description": "Why the value was refused."}
+
+ERROR_COMPONENTS = {
+    "Error": {
+        "type": "object",
+        "description": "Every error except bad input: why the request was refused.",
+        "properties": {"detail": {"type": "string", "description": "A sentence a person can act on."}},
+        "required": ["detail"],
+    },
+    "ValidationError": {
+        "type": "object",
+        "description": (
+            "Bad input, by field: `{field: [reason, ...]}`. `non_field_errors` holds reasons about "
+            "the request as a whole. A nested object's errors nest the same way, and a list's items "
+            "are named by position: `{field: {position: {field: [reason]}}}` (or, for a list of "
+            "objects, a list with one error object per item, `{}` for good ones)."
+        ),
+        "properties": {"non_field_errors": REASONS},
+        "additionalProperties": {
+            "anyOf": [
+                REASONS,
+                {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+                {"$ref": "#/components/schemas/ValidationError"},
+            ]
+        },
+    },
+}
+
+BAD_INPUT = (
+    'Bad input, and nothing changed: `{field: [reason]}`; `{"detail": reason}` when the body '
+    "cannot be read at all (malformed JSON, say)."
+)
+BAD_QUERY = "A filter value, ordering or page_size that cannot be used: `{parameter: [reason]}`."
+DESCRIPTIONS = {
+    "400": BAD_INPUT,
+    "401": "No credentials, or a token that is not valid.",
+    "403": "The caller's role in the project is too low for this, or a browser session sent no CSRF token.",
+    "403-csrf": "A browser session sent no CSRF token.",
+    "404": "No such object, or one of a project the caller is not a member of.",
+    "404-list": "No such page (past the end, or not a page number).",
+    "409": "The request clashes with the current state, and nothing changed.",
+    "412": "The If-Match ETag (or `version`) is stale: the object changed since it was read.",
+    "415": "A request body of a media type the API does not read.",
+    "429": "Too many requests from this client; Retry-After says when to try again.",
+}
+# 409 answers in the ValidationError shape (StateConflict is a ValidationError); 400 in both.
+SHAPES = {"400": ("ValidationError", "Error"), "409": ("ValidationError",)}
+UNDESCRIBED = {"", "No response body"}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None:
+            self.add_errors(operation)
+        return operation
+
+    def get_filter_backends(self):
+        # A detail route's filters only narrow the lookup of its object, not what it lists.
+        if self.is_write() or getattr(self.view, "detail", False):
+            return []
+        return super().get_filter_backends()
+
+    def _get_paginator(self):
+        return None if self.is_write() else super()._get_paginator()
+
+    def is_write(self) -> bool:
+        return self.method not in SAFE_METHODS
+
+    def names_object_in_path(self) -> bool:
+        return "{" in self.path
+
+    def is_paginated_list(self) -> bool:
+        return not self.is_write() and self._is_list_view() and self._get_paginator() is not None
+
+    def body_names_objects(self) -> bool:
+        """Whether the request body names existing objects (ids, or opaque items that may hold some)."""
+        return names_objects(force_instance(self.get_request_serializer()))
+
+    def error_codes(self, operation) -> dict[str, str]:
+        """The error codes this operation can answer, each with its default description."""
+        codes = {}
+        has_body = "requestBody" in operation
+        is_list = self.is_paginated_list()
+        filtered = bool(self.get_filter_backends() and getattr(self.view, "filterset_class", None))
+        needs_credentials = bool(operation.get("security")) and {} not in operation["security"]
+        names_object = self.names_object_in_path() or (has_body and self.body_names_objects())
+        if has_body:
+            codes["400"] = BAD_INPUT
+        elif is_list or filtered:
+            codes["400"] = BAD_QUERY
+        if needs_credentials:
+            codes["401"] = DESCRIPTIONS["401"]
+            if self.is_write():
+                codes["403"] = DESCRIPTIONS["403" if names_object else "403-csrf"]
+        not_found = [DESCRIPTIONS["404"]] if names_object else []
+        if is_list:
+            not_found.append(DESCRIPTIONS["404-list"])
+        if not_found:
+            codes["404"] = " Or: ".join(not_found)
+        if has_body:
+            codes["415"] = DESCRIPTIONS["415"]
+        if self.view.get_throttles():
+            codes["429"] = DESCRIPTIONS["429"]
+        return codes
+
+    def add_errors(self, operation) -> None:
+        responses = operation["responses"]
+        for code, description in self.error_codes(operation).items():
+            responses.setdefault(code, {"description": description})
+        for code, response in responses.items():
+            if code.startswith(("4", "5")):
+                self.fill_error_response(code, response)
+        operation["responses"] = dict(sorted(responses.items()))
+
+    def fill_error_response(self, code: str, response: dict) -> None:
+        """Give a declared error its body shape and a description, keeping what the view said."""
+        if response.get("description", "") in UNDESCRIBED:
+            response["description"] = DESCRIPTIONS.get(code, "")
+        if "content" in response:
+            return
+        refs = [self.error_component(name) for name in SHAPES.get(code, ("Error",))]
+        schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
+        response["content"] = {"application/json": {"schema": schema}}
+
+    def error_component(self, name: str) -> dict:
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=name, schema=ERROR_COMPONENTS[name]
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+
+# Fields whose value names an object: ids, and opaque objects (a bulk import's raw items) that may.
+NAMING_FIELDS = (IdField, serializers.RelatedField, serializers.DictField, serializers.JSONField)
+
+
+def names_objects(serializer) -> bool:
+    if isinstance(serializer, serializers.ListSerializer):
+        return names_objects(serializer.child)
+    if not isinstance(serializer, serializers.Serializer):
+        return False
+    for field in serializer.fields.values():
+        if isinstance(field, serializers.ListField):
+            field = field.child
+        if isinstance(field, NAMING_FIELDS):
+            return True
+        if isinstance(field, serializers.BaseSerializer) and names_objects(field):
+            return True
+    return False
