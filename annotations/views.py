@@ -54,7 +54,7 @@ from annotations.permissions import (
 )
 from annotations.selectors import visible_verdicts
 from annotations.services.annotations import create_annotation, update_annotation
-from annotations.services.articles import import_article
+from annotations.services.articles import import_or_revise_article
 from annotations.services.projects import add_member, change_member_role, remove_member
 from annotations.services.verdicts import edit_verdict, submit_verdict
 from sources.selectors import sources_of_projects
@@ -154,17 +154,30 @@ def article_list(request, project_id):
     return render(request, "annotations/article_list.html", context, status=400 if form.errors else 200)
 
 
+IMPORTED = "The article is imported. Select the words of a claim to highlight it."
+REIMPORTED = "This project had an article with this address: its text is updated as a new revision."
+
+
 @login_required
 def article_import(request, project_id):
     project = project_for(request, project_id)
     form = ImportArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            article = import_article(actor=request.user, project_id=project.id, **form.article_fields())
+            article, created = import_or_revise_article(
+                actor=request.user, project_id=project.id, **form.article_fields()
+            )
         except ValidationError as error:
             add_service_error(form, error, aliases={"text": "body", "html": "body"})
         else:
-            messages.success(request, "The article is imported. Select the words of a claim to highlight it.")
+            if created:
+                messages.success(
+                    request, "The article is imported. Select the words of a claim to highlight it."
+                )
+            else:
+                messages.success(
+                    request, "An article with this address existed: its text is updated as a new revision."
+                )
             return redirect("annotations:article-detail", article_id=article.id)
     context = project_context(project, "import")
     context["form"] = form

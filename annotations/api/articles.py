@@ -9,8 +9,8 @@ from annotations.models import Article, ArticleRevision
 from annotations.selectors import articles_visible_to
 from annotations.services.articles import (
     add_revision,
-    import_article,
     import_articles,
+    import_or_revise_article,
     text_of,
     update_article,
 )
@@ -159,19 +159,11 @@ class ArticleViewSet(
         payload = ImportArticleInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        existing = self.existing_by_url(data)
-        if existing is not None:
-            article, _changed = add_revision(
-                actor=request.user, article_id=existing.pk, text=data.get("text"), html=data.get("html")
-            )
-            return Response(ArticleSerializer(self.fresh(article)).data, status=status.HTTP_200_OK)
-        article = import_article(actor=request.user, project_id=data.pop("project"), **data)
-        return Response(ArticleSerializer(self.fresh(article)).data, status=status.HTTP_201_CREATED)
-
-    def existing_by_url(self, data):
-        if not data.get("url"):
-            return None
-        return self.get_queryset().filter(project_id=data["project"], url=data["url"]).first()
+        article, created = import_or_revise_article(
+            actor=request.user, project_id=data.pop("project"), **data
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(ArticleSerializer(self.fresh(article)).data, status=code)
 
     def fresh(self, article):
         return self.get_queryset().get(pk=article.pk)

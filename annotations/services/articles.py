@@ -75,6 +75,27 @@ def import_article(
 
 
 @transaction.atomic
+def import_or_revise_article(
+    *, actor, project_id: int, title: str, text: str | None = None, html: str | None = None, **metadata
+) -> tuple[Article, bool]:
+    """Import an article, or re-import it: when the project has an article with the same ``url``,
+    a changed text becomes its new revision (annotations re-anchored) and ``(article, False)``
+    comes back; otherwise ``(new article, True)``.
+
+    Locks the project row, so two imports of one URL at the same moment make one article.
+    """
+    get_project_for(actor, project_id, role=Role.ANNOTATOR, lock=True)
+    url = metadata.get("url")
+    existing = Article.objects.filter(project_id=project_id, url=url).order_by("id").first() if url else None
+    if existing is None:
+        return import_article(
+            actor=actor, project_id=project_id, title=title, text=text, html=html, **metadata
+        ), True
+    article, _changed = add_revision(actor=actor, article_id=existing.pk, text=text, html=html)
+    return article, False
+
+
+@transaction.atomic
 def import_articles(*, actor, items: Sequence[ArticleInput]) -> list[Article]:
     """Create many articles at once, all or nothing, in a handful of queries.
 

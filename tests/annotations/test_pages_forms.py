@@ -57,6 +57,26 @@ def test_import_errors_name_each_field(desk):
     assert not Article.objects.exists()
 
 
+def test_importing_the_same_address_again_adds_a_revision_and_re_anchors(desk):
+    article = make_article(desk, text=EMOJI_TEXT, url="https://example.org/cafe")
+    claim = make_annotation(desk, article=article, quote="prices rose 12%")
+    response = client_for(desk.annotator).post(
+        f"/projects/{desk.project.id}/articles/import/",
+        {
+            "title": "Café",
+            "format": "text",
+            "body": "New lead.\n\n" + EMOJI_TEXT,
+            "url": "https://example.org/cafe",
+        },
+        follow=True,
+    )
+    assert "updated as a new revision" in response.content.decode()
+    assert Article.objects.count() == 1
+    claim.refresh_from_db()
+    assert claim.revision.number == 2
+    assert claim.revision.text[claim.start : claim.end] == "prices rose 12%"
+
+
 def test_importing_html_keeps_only_its_text_and_opens_the_reader(desk):
     response = client_for(desk.annotator).post(
         f"/projects/{desk.project.id}/articles/import/",
