@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from annotations.anchoring import context_of
-from annotations.models import Action, Annotation, Article, Highlight, ObjectType, Role, Tag
+from annotations.models import Action, Annotation, Article, Highlight, Role, Tag
 from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
 from annotations.services import history
 from annotations.services.disagreements import open_span_disagreements
@@ -114,12 +114,10 @@ def create_annotation(
     tag_objects = tags_for(article.project_id, tags)
     annotation.tags.set(tag_objects)
     history.record(
+        annotation,
+        annotation,
         actor=author,
         action=Action.CREATE,
-        object_type=ObjectType.ANNOTATION,
-        object_id=annotation.pk,
-        project_id=article.project_id,
-        annotation_id=annotation.pk,
         after=history.annotation_values(annotation, [tag.name for tag in tag_objects]),
     )
     settle_spans([annotation])
@@ -169,12 +167,10 @@ def update_annotation(
     if tags is not None:
         annotation.tags.set(tags_for(annotation.article.project_id, tags))
     history.record(
+        annotation,
+        annotation,
         actor=actor,
         action=Action.UPDATE,
-        object_type=ObjectType.ANNOTATION,
-        object_id=annotation.pk,
-        project_id=annotation.article.project_id,
-        annotation_id=annotation.pk,
         before=before,
         after=history.annotation_values(annotation, annotation.tags.values_list("name", flat=True)),
     )
@@ -201,12 +197,10 @@ def delete_annotation(*, actor, annotation_id: int, expected_version: int | None
     before = history.annotation_values(annotation, annotation.tags.values_list("name", flat=True))
     before["verdicts"] = n_verdicts
     history.record(
+        annotation,
+        annotation,
         actor=actor,
         action=Action.DELETE,
-        object_type=ObjectType.ANNOTATION,
-        object_id=annotation.pk,
-        project_id=project.id,
-        annotation_id=annotation.pk,
         before=before,
     )
     annotation.delete()

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from annotations.anchoring import context_of, reanchor_all
 from annotations.html import html_to_text
-from annotations.models import Action, Annotation, Article, ArticleRevision, HistoryEntry, ObjectType, Role
+from annotations.models import Action, Annotation, Article, ArticleRevision, HistoryEntry, Role
 from annotations.permissions import get_article_for, get_project_for
 from annotations.services import history
 from annotations.text import canonical_text
@@ -174,12 +174,10 @@ def reanchor_annotations(*, actor, article: Article, old: ArticleRevision, new: 
         annotation.version += 1
         entries.append(
             history.entry(
+                annotation,
+                annotation,
                 actor=actor,
                 action=Action.UPDATE,
-                object_type=ObjectType.ANNOTATION,
-                object_id=annotation.pk,
-                project_id=article.project_id,
-                annotation_id=annotation.pk,
                 before=before,
                 after=history.annotation_values(annotation),
             )

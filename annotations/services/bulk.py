@@ -21,7 +21,6 @@ from annotations.models import (
     Highlight,
     HistoryEntry,
     Membership,
-    ObjectType,
     Role,
     Status,
     Verdict,
@@ -164,12 +163,10 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
     )
     HistoryEntry.objects.bulk_create(
         history.entry(
+            annotation,
+            annotation,
             actor=actor,
             action=Action.CREATE,
-            object_type=ObjectType.ANNOTATION,
-            object_id=annotation.pk,
-            project_id=annotation.article.project_id,
-            annotation_id=annotation.pk,
             after=history.annotation_values(annotation, item.get("tags", ())),
         )
         for annotation, item in new
@@ -237,24 +234,20 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
 
     entries = [
         history.entry(
+            annotation,
+            verdict,
             actor=actor,
             action=Action.CREATE,
-            object_type=ObjectType.VERDICT,
-            object_id=verdict.pk,
-            project_id=annotation.article.project_id,
-            annotation_id=annotation.pk,
             after=history.verdict_values(verdict),
         )
         for (_, annotation, _), verdict in zip(judged, verdicts, strict=True)
     ]
     entries += [
         history.entry(
+            annotation,
+            piece,
             actor=actor,
             action=Action.CREATE,
-            object_type=ObjectType.EVIDENCE,
-            object_id=piece.pk,
-            project_id=annotation.article.project_id,
-            annotation_id=annotation.pk,
             after=history.evidence_values(piece),
         )
         for piece, annotation in evidence

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import TypedDict
 
-from annotations.models import Action, Adjudication, Annotation, Evidence, HistoryEntry, ObjectType, Verdict
+from annotations.models import Action, Adjudication, Annotation, Evidence, HistoryEntry, Verdict
 from annotations.services import history
 from sources.services import find_or_create_sources
 
@@ -43,12 +43,10 @@ def attach_evidence(
     )
     HistoryEntry.objects.bulk_create(
         history.entry(
+            annotation,
+            piece,
             actor=actor,
             action=Action.CREATE,
-            object_type=ObjectType.EVIDENCE,
-            object_id=piece.pk,
-            project_id=project.id,
-            annotation_id=annotation.pk,
             after=history.evidence_values(piece),
         )
         for piece in pieces
@@ -63,12 +61,10 @@ def replace_evidence(
     old = list(verdict.evidence.select_related("source"))
     HistoryEntry.objects.bulk_create(
         history.entry(
+            annotation,
+            piece,
             actor=actor,
             action=Action.DELETE,
-            object_type=ObjectType.EVIDENCE,
-            object_id=piece.pk,
-            project_id=annotation.article.project_id,
-            annotation_id=annotation.pk,
             before=history.evidence_values(piece),
         )
         for piece in old

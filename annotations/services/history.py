@@ -54,23 +54,24 @@ def evidence_values(evidence: Evidence) -> dict:
     }
 
 
+OBJECT_TYPES = {
+    Annotation: ObjectType.ANNOTATION,
+    Verdict: ObjectType.VERDICT,
+    Evidence: ObjectType.EVIDENCE,
+    Adjudication: ObjectType.ADJUDICATION,
+}
+
+
 def entry(
-    *,
-    actor,
-    action: Action,
-    object_type: ObjectType,
-    object_id: int,
-    project_id: int,
-    annotation_id: int | None,
-    before: dict | None = None,
-    after: dict | None = None,
+    claim: Annotation, obj, *, actor, action: Action, before: dict | None = None, after: dict | None = None
 ) -> HistoryEntry:
-    """An unsaved entry, for callers that write many at once with bulk_create."""
+    """An unsaved entry about ``obj`` (the claim itself, or a verdict, evidence or adjudication of
+    it), for callers that write many at once with bulk_create."""
     return HistoryEntry(
-        project_id=project_id,
-        object_type=object_type,
-        object_id=object_id,
-        annotation_id=annotation_id,
+        project_id=claim.article.project_id,
+        object_type=OBJECT_TYPES[type(obj)],
+        object_id=obj.pk,
+        annotation_id=claim.pk,
         action=action,
         actor=actor,
         before=before,
@@ -78,7 +79,8 @@ def entry(
     )
 
 
-def record(**fields) -> HistoryEntry:
-    history_entry = entry(**fields)
+def record(claim: Annotation, obj, **fields) -> HistoryEntry:
+    """Save an entry about ``obj``; see :func:`entry`."""
+    history_entry = entry(claim, obj, **fields)
     history_entry.save()
     return history_entry

@@ -18,7 +18,6 @@ from annotations.models import (
     DisagreementKind,
     DisagreementStatus,
     HistoryEntry,
-    ObjectType,
     Role,
     Status,
     Verdict,
@@ -106,14 +105,11 @@ def adjudicate(
     adjudication = Adjudication(annotation=annotation, editor=editor, rating=rating, rationale=rationale)
     adjudication.full_clean(exclude=["annotation", "editor"], validate_constraints=False)
     adjudication.save()
-    project_id = annotation.article.project_id
     history.record(
+        annotation,
+        adjudication,
         actor=editor,
         action=Action.CREATE,
-        object_type=ObjectType.ADJUDICATION,
-        object_id=adjudication.pk,
-        project_id=project_id,
-        annotation_id=annotation.pk,
         after=history.adjudication_values(adjudication),
     )
     attach_evidence(actor=editor, annotation=annotation, evidence=evidence, adjudication=adjudication)
@@ -122,12 +118,10 @@ def adjudicate(
     annotation.version += 1
     annotation.save(update_fields=["status", "final_rating", "version", "updated_at"])
     history.record(
+        annotation,
+        annotation,
         actor=editor,
         action=Action.UPDATE,
-        object_type=ObjectType.ANNOTATION,
-        object_id=annotation.pk,
-        project_id=project_id,
-        annotation_id=annotation.pk,
         before=before,
         after={"status": Status.RESOLVED},
     )
@@ -152,12 +146,10 @@ def reopen(*, editor, annotation_id: int, reason: str = "") -> Annotation:
     annotation.save(update_fields=["status", "final_rating", "version", "updated_at"])
     refresh_statuses([annotation])
     history.record(
+        annotation,
+        annotation,
         actor=editor,
         action=Action.UPDATE,
-        object_type=ObjectType.ANNOTATION,
-        object_id=annotation.pk,
-        project_id=annotation.article.project_id,
-        annotation_id=annotation.pk,
         before={"status": Status.RESOLVED},
         after={"status": annotation.status, "reopened": True, "reason": reason},
     )
@@ -246,16 +238,13 @@ def merge_annotations(*, editor, disagreement_id: int, keep_id: int, note: str =
     for verdict in merged.verdicts.select_for_update().order_by("id"):
         (result.left if verdict.reviewer_id in judged_kept else result.moved).append(verdict)
     Verdict.objects.filter(pk__in=[verdict.pk for verdict in result.moved]).update(annotation=kept)
-    project_id = kept.article.project_id
     now = timezone.now()
     entries = [
         history.entry(
+            kept,
+            verdict,
             actor=editor,
             action=Action.UPDATE,
-            object_type=ObjectType.VERDICT,
-            object_id=verdict.pk,
-            project_id=project_id,
-            annotation_id=kept.pk,
             before={"annotation": merged.pk},
             after={"annotation": kept.pk, "merged": True},
         )
@@ -265,12 +254,10 @@ def merge_annotations(*, editor, disagreement_id: int, keep_id: int, note: str =
     merged.save(update_fields=["merged_into", "version", "updated_at"])
     entries.append(
         history.entry(
+            merged,
+            merged,
             actor=editor,
             action=Action.UPDATE,
-            object_type=ObjectType.ANNOTATION,
-            object_id=merged.pk,
-            project_id=project_id,
-            annotation_id=merged.pk,
             before={"merged_into": None},
             after={
                 "merged_into": kept.pk,

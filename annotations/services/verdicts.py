@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from annotations.models import Action, ObjectType, Role, Verdict
+from annotations.models import Action, Role, Verdict
 from annotations.permissions import get_annotation_for, get_verdict_for, require_role
 from annotations.services import history
 from annotations.services.annotations import check_version
@@ -44,12 +44,10 @@ def submit_verdict(
             "You already gave a verdict on this claim; change it instead.", code="duplicate_verdict"
         ) from None
     history.record(
+        annotation,
+        verdict,
         actor=reviewer,
         action=Action.CREATE,
-        object_type=ObjectType.VERDICT,
-        object_id=verdict.pk,
-        project_id=annotation.article.project_id,
-        annotation_id=annotation.pk,
         after=history.verdict_values(verdict),
     )
     attach_evidence(actor=reviewer, annotation=annotation, evidence=evidence, verdict=verdict)
@@ -88,12 +86,10 @@ def edit_verdict(
     verdict.version += 1
     verdict.save()
     history.record(
+        annotation,
+        verdict,
         actor=reviewer,
         action=Action.UPDATE,
-        object_type=ObjectType.VERDICT,
-        object_id=verdict.pk,
-        project_id=annotation.article.project_id,
-        annotation_id=annotation.pk,
         before=before,
         after=history.verdict_values(verdict),
     )
