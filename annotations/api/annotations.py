@@ -5,7 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from annotations.api.etags import etag_of, expected_version
+from annotations.api.etags import VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.api.verdicts import EvidenceInput, VerdictSerializer
 from annotations.models import Annotation, Confidence, Rating, Status
@@ -173,6 +173,7 @@ class AnnotationFilter(django_filters.FilterSet):
     ),
 )
 class AnnotationViewSet(
+    VersionedViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -181,21 +182,12 @@ class AnnotationViewSet(
 ):
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
+    etag_kind = "annotation"
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         return annotations_visible_to(self.request.user).order_by("created_at", "id")
-
-    def with_etag(self, annotation, code=status.HTTP_200_OK, *, fresh=None):
-        fresh = fresh or self.get_queryset().get(pk=annotation.pk)
-        response = Response(self.get_serializer(fresh).data, status=code)
-        response["ETag"] = etag_of("annotation", fresh)
-        return response
-
-    def retrieve(self, request, pk=None):
-        annotation = self.get_object()
-        return self.with_etag(annotation, fresh=annotation)
 
     def create(self, request):
         payload = CreateAnnotationInput(data=request.data)
@@ -212,15 +204,13 @@ class AnnotationViewSet(
         annotation = update_annotation(
             actor=request.user,
             annotation_id=pk,
-            expected_version=expected_version(request, "annotation", pk),
+            expected_version=self.client_version(pk),
             **data,
         )
         return self.with_etag(annotation)
 
     def destroy(self, request, pk=None):
-        delete_annotation(
-            actor=request.user, annotation_id=pk, expected_version=expected_version(request, "annotation", pk)
-        )
+        delete_annotation(actor=request.user, annotation_id=pk, expected_version=self.client_version(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

@@ -6,6 +6,9 @@ An ETag names the object and its version, ``"annotation-12-v3"``. An edit that s
 
 import re
 
+from rest_framework import status
+from rest_framework.response import Response
+
 
 def etag_of(kind: str, obj) -> str:
     return f'"{kind}-{obj.pk}-v{obj.version}"'
@@ -28,3 +31,23 @@ def expected_version(request, kind: str, pk) -> int | None:
         return 0
     version = request.data.get("version") if isinstance(request.data, dict) else None
     return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+class VersionedViewMixin:
+    """For viewsets of versioned objects: answers carry the object's ETag, and edits read the
+    version the client last saw (``If-Match`` or a ``version`` in the body)."""
+
+    etag_kind: str
+
+    def with_etag(self, obj, code=status.HTTP_200_OK, *, fresh=None) -> Response:
+        fresh = fresh or self.get_queryset().get(pk=obj.pk)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        response["ETag"] = etag_of(self.etag_kind, fresh)
+        return response
+
+    def retrieve(self, request, pk=None):
+        obj = self.get_object()
+        return self.with_etag(obj, fresh=obj)
+
+    def client_version(self, pk) -> int | None:
+        return expected_version(self.request, self.etag_kind, pk)

@@ -1,9 +1,8 @@
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.response import Response
 
-from annotations.api.etags import etag_of, expected_version
+from annotations.api.etags import VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.models import Confidence, Evidence, Rating, Stance, Verdict
 from annotations.selectors import evidence_visible_to, verdicts_visible_to
@@ -114,25 +113,20 @@ class VerdictFilter(django_filters.FilterSet):
     ),
 )
 class VerdictViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    VersionedViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = VerdictSerializer
     filterset_class = VerdictFilter
+    etag_kind = "verdict"
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return verdicts_visible_to(self.request.user).order_by("created_at", "id")
-
-    def with_etag(self, verdict, code=status.HTTP_200_OK, *, fresh=None):
-        fresh = fresh or self.get_queryset().get(pk=verdict.pk)
-        response = Response(VerdictSerializer(fresh).data, status=code)
-        response["ETag"] = etag_of("verdict", fresh)
-        return response
-
-    def retrieve(self, request, pk=None):
-        verdict = self.get_object()
-        return self.with_etag(verdict, fresh=verdict)
 
     def create(self, request):
         payload = SubmitVerdictInput(data=request.data)
@@ -149,7 +143,7 @@ class VerdictViewSet(
         verdict = edit_verdict(
             reviewer=request.user,
             verdict_id=pk,
-            expected_version=expected_version(request, "verdict", pk),
+            expected_version=self.client_version(pk),
             **data,
         )
         return self.with_etag(verdict)
