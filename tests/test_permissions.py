@@ -9,7 +9,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from annotations.models import Annotation, Article, HistoryEntry, Membership, Project, Verdict
+from annotations.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    Disagreement,
+    HistoryEntry,
+    Membership,
+    Project,
+    Verdict,
+)
+from annotations.services.review import adjudicate
 from sources.models import Domain, Source
 from sources.services import set_domain_reliability
 from tests.factories import make_annotation, make_article, make_desk, make_verdict
@@ -27,6 +37,7 @@ class World:
     judged: Annotation
     fresh: Annotation
     verdict: Verdict
+    resolved: Annotation
 
     def ids(self):
         return {
@@ -38,6 +49,9 @@ class World:
             "evidence": self.verdict.evidence.get().id,
             "history": HistoryEntry.objects.filter(object_type="annotation").earliest("id").id,
             "source": Source.objects.get().id,
+            "disagreement": Disagreement.objects.get(kind="span").id,
+            "resolved": self.resolved.id,
+            "adjudication": Adjudication.objects.get().id,
             "domain": Domain.objects.get().id,
             "editor": self.desk.editor.username,
             "admin": self.desk.admin.username,
@@ -70,7 +84,19 @@ def world():
         evidence=[{"url": "https://e.org/a", "stance": "refutes"}],
     )
     set_domain_reliability(project=desk.project, domain="e.org", reliability="medium")
-    return World(desk=desk, outsider=outsider, article=article, judged=judged, fresh=fresh, verdict=verdict)
+    # Another person's cut of the judged claim: a span disagreement.
+    make_annotation(desk, article=article, quote="river rose 3.2 metres overnight", author=desk.editor)
+    resolved = make_annotation(desk, article=article, quote="The mayor said")
+    adjudicate(editor=desk.editor, annotation_id=resolved.id, rating="mixed", rationale="Settled.")
+    return World(
+        desk=desk,
+        outsider=outsider,
+        article=article,
+        judged=judged,
+        fresh=fresh,
+        verdict=verdict,
+        resolved=resolved,
+    )
 
 
 def snapshot():
@@ -83,6 +109,9 @@ def snapshot():
         sorted(Verdict.objects.values_list("id", "rating", "version")),
         sorted(Source.objects.values_list("id", "title", "reliability")),
         sorted(Domain.objects.values_list("id", "domain", "reliability")),
+        sorted(Disagreement.objects.values_list("id", "status")),
+        sorted(Adjudication.objects.values_list("id", "rating", "superseded_at")),
+        sorted(Annotation.objects.values_list("id", "status", "merged_into")),
     )
 
 
@@ -169,6 +198,34 @@ TABLE = [
     ("get", "/api/v1/domains/{domain}/", None, [200, 200, 200, 200, 404, 401]),
     ("patch", "/api/v1/domains/{domain}/", {"reliability": "high"}, [403, 403, 200, 200, 404, 401]),
     ("delete", "/api/v1/domains/{domain}/", None, [403, 403, 204, 204, 404, 401]),
+    (
+        "post",
+        "/api/v1/annotations/bulk/",
+        {"annotations": [{"article": "{article}", "start": 4, "end": 9, "quote": "river"}]},
+        [201, 201, 201, 201, 404, 401],
+    ),
+    ("post", "/api/v1/annotations/{resolved}/reopen/", {}, [403, 403, 200, 200, 404, 401]),
+    ("get", "/api/v1/disagreements/", None, [200, 200, 200, 200, "E", 401]),
+    ("get", "/api/v1/disagreements/{disagreement}/", None, [200, 200, 200, 200, 404, 401]),
+    ("post", "/api/v1/disagreements/{disagreement}/keep-both/", {}, [403, 403, 200, 200, 404, 401]),
+    (
+        "post",
+        "/api/v1/disagreements/{disagreement}/merge/",
+        {"keep": "{judged}"},
+        [403, 403, 200, 200, 404, 401],
+    ),
+    ("get", "/api/v1/adjudications/", None, [200, 200, 200, 200, "E", 401]),
+    ("get", "/api/v1/adjudications/{adjudication}/", None, [404, 404, 200, 200, 404, 401]),
+    (
+        "post",
+        "/api/v1/adjudications/",
+        {"annotation": "{fresh}", "rating": "true", "rationale": "Checked."},
+        [403, 403, 201, 201, 404, 401],
+    ),
+    ("get", "/api/v1/queues/to_review/", None, [200, 200, 200, 200, "E", 401]),
+    ("get", "/api/v1/queues/disputed/", None, [200, 200, 200, 200, "E", 401]),
+    ("get", "/api/v1/queues/done/", None, [200, 200, 200, 200, "E", 401]),
+    ("get", "/api/v1/agreement/?project={project}", None, [200, 200, 200, 200, 404, 401]),
 ]
 
 
