@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from annotations.models import Confidence, Rating, Role, Stance, Status
+from annotations.models import Confidence, DisagreementKind, DisagreementStatus, Rating, Role, Stance, Status
 from annotations.services.articles import text_of
 from sources.models import Kind, Reliability
 from sources.normalization import MAX_URL_LENGTH, normalize_url
@@ -250,3 +250,78 @@ class MemberRoleForm(PageForm):
 
     def cleaned_role(self) -> Role:
         return Role.from_slug(self.cleaned_data["role"])
+
+
+# The review workflow: adjudication, merges, re-opening, and the filters of its pages.
+
+
+class AdjudicationForm(PageForm):
+    """An editor's final rating; its evidence comes in an :data:`EvidenceFormSet` beside it."""
+
+    id_prefix = "adjudicate"
+
+    rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect, label="Final rating")
+    rationale = forms.CharField(
+        max_length=20_000,
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why this is the final rating. It is published with the rating.",
+    )
+
+    def adjudication_fields(self) -> dict:
+        return {"rating": self.cleaned_data["rating"], "rationale": self.cleaned_data["rationale"]}
+
+
+class MergeForm(PageForm):
+    id_prefix = "merge"
+
+    keep = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class KeepBothForm(PageForm):
+    id_prefix = "keepboth"
+
+    note = forms.CharField(
+        required=False,
+        max_length=20_000,
+        label="Why both stay (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReopenForm(PageForm):
+    id_prefix = "reopen"
+
+    reason = forms.CharField(
+        required=False,
+        max_length=2_000,
+        label="Why re-open it (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DisagreementFilterForm(PageForm):
+    ANY = "any"
+
+    status = forms.ChoiceField(
+        required=False,
+        choices=[*DisagreementStatus.choices, (ANY, "Any")],
+        initial=DisagreementStatus.OPEN,
+        label="Status",
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any"), *DisagreementKind.choices], label="Kind")
+    claim = forms.IntegerField(required=False, min_value=1, label="Claim number")
+
+    def clean_status(self):
+        # No status chosen means the open ones, the list an editor works from.
+        return self.cleaned_data["status"] or DisagreementStatus.OPEN
+
+
+class AgreementScopeForm(PageForm):
+    article = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="The whole project", label="Figures for"
+    )
+
+    def __init__(self, *args, articles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = articles

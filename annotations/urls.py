@@ -1,10 +1,10 @@
-"""The pages (namespace ``annotations``). Review-workflow pages (queues, disagreements,
-adjudication, agreement) join this list and the project navigation in
-templates/annotations/_project_nav.html."""
+"""The pages (namespace ``annotations``): those of annotations/views.py, then the review
+workflow's (queues, disagreements, adjudication, agreement) of annotations/review_views.py, which
+the project navigation (templates/annotations/_project_nav.html) links to."""
 
 from django.urls import path
 
-from annotations import views
+from annotations import review_views, views
 
 app_name = "annotations"
 
@@ -26,4 +26,36 @@ urlpatterns = [
     path("annotations/<int:annotation_id>/verdict/", views.verdict_save, name="verdict-save"),
     path("sources/<int:source_id>/reliability/", views.source_reliability, name="source-reliability"),
     path("history/<str:object_type>/<int:object_id>/", views.history, name="history"),
+    # The review workflow (annotations/review_views.py).
+    path("projects/<int:project_id>/queues/<slug:queue_name>/", review_views.queue_page, name="queue"),
+    path(
+        "projects/<int:project_id>/disagreements/",
+        review_views.disagreement_list,
+        name="disagreement-list",
+    ),
+    path("projects/<int:project_id>/agreement/", review_views.agreement_dashboard, name="agreement"),
+    path(
+        "disagreements/<int:disagreement_id>/", review_views.disagreement_detail, name="disagreement-detail"
+    ),
+    path(
+        "disagreements/<int:disagreement_id>/adjudicate/",
+        review_views.disagreement_adjudicate,
+        name="disagreement-adjudicate",
+    ),
+    path(
+        "disagreements/<int:disagreement_id>/merge/",
+        review_views.disagreement_merge,
+        name="disagreement-merge",
+    ),
+    path(
+        "disagreements/<int:disagreement_id>/keep-both/",
+        review_views.disagreement_keep_both,
+        name="disagreement-keep-both",
+    ),
+    path("annotations/<int:annotation_id>/reopen/", review_views.annotation_reopen, name="annotation-reopen"),
+    path(
+        "annotations/<int:annotation_id>/disagreement/",
+        review_views.claim_disagreement,
+        name="annotation-disagreement",
+    ),
 ]

@@ -276,5 +276,6 @@ def merge_annotations(*, editor, disagreement_id: int, keep_id: int, note: str =
     )
     kept.version += 1
     kept.save(update_fields=["version", "updated_at"])
-    refresh_statuses([kept])
+    # The merged claim left its disagreements above, so its own status is re-derived as well.
+    refresh_statuses([kept, merged])
     return result

@@ -232,6 +232,7 @@ def test_merging_moves_verdicts_and_explains_the_ones_it_cannot_move(api_client)
     assert Verdict.objects.get(pk=both.pk).annotation_id == merged.id
     merged.refresh_from_db()
     assert merged.merged_into_id == kept.id
+    assert merged.status != "disputed", "its disagreements closed with the merge"
     assert Annotation.objects.filter(pk=merged.pk).exists(), "nothing is deleted by resolving"
     assert claim_of(api_client, desk.editor, kept)["status"] == "agreed"
     assert not Disagreement.objects.filter(status="open").exists()

@@ -1,0 +1,440 @@
+"""The review workflow's pages: the three queues, disagreements and how editors settle them
+(adjudication, merge, keep both), re-opening a resolved claim, and the agreement dashboard.
+
+As in :mod:`annotations.views`, each view parses a form, calls one domain function and renders.
+Which claims a queue holds is :func:`annotations.selectors.queue`'s business, who may open a
+disagreement is :func:`annotations.services.review.get_disagreement_for_editor`'s (members below
+editor 403, others 404), and the agreement figures are the API's own report. A service's
+StateConflict (the claim was resolved meanwhile, the disagreement is closed) is shown as a message
+above the current state, with status 409.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations.forms import (
+    AdjudicationForm,
+    AgreementScopeForm,
+    DisagreementFilterForm,
+    EvidenceFormSet,
+    KeepBothForm,
+    MergeForm,
+    ReopenForm,
+    add_service_error,
+)
+from annotations.models import DisagreementKind, DisagreementStatus, Rating, Role, Status
+from annotations.page_selectors import (
+    adjudications_of,
+    claim_for,
+    claims_of_disagreement,
+    open_disagreements_of,
+    project_articles,
+    project_disagreements,
+    project_queue,
+    verdicts_with_evidence,
+)
+from annotations.permissions import get_annotation_for
+from annotations.selectors import agreement_visible_to
+from annotations.services.review import (
+    adjudicate,
+    get_disagreement_for_editor,
+    keep_both,
+    merge_annotations,
+    reopen,
+)
+from annotations.templatetags.article_text import Span, segments
+from annotations.views import (
+    EVIDENCE_PREFIX,
+    claim_url,
+    fragment_requested,
+    paginate,
+    panel_context,
+    project_context,
+    project_for,
+)
+from workbench.errors import StateConflict
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    title: str
+    role: Role
+    intro: str
+    empty: str
+
+
+QUEUES = {
+    "to-review": Queue(
+        name="to_review",
+        title="To review",
+        role=Role.ANNOTATOR,
+        intro="Claims that still need verdicts and that you have not judged, oldest first.",
+        empty="Nothing awaits your verdict. New claims appear here as they are highlighted.",
+    ),
+    "disputed": Queue(
+        name="disputed",
+        title="Disputed",
+        role=Role.EDITOR,
+        intro="Claims in an open disagreement, oldest first: settle each on its disagreement's page.",
+        empty="No claim is disputed.",
+    ),
+    "done": Queue(
+        name="done",
+        title="Done",
+        role=Role.ANNOTATOR,
+        intro="Agreed and resolved claims, ready to publish, oldest first.",
+        empty="No claim is agreed or resolved yet.",
+    ),
+}
+
+
+@login_required
+@require_GET
+def queue_page(request, project_id, queue_name):
+    spec = QUEUES.get(queue_name)
+    if spec is None:
+        raise Http404("No such queue.")
+    project = project_for(request, project_id, role=spec.role)
+    page = paginate(request, project_queue(request.user, project, spec.name))
+    if spec.name == "disputed":
+        found = open_disagreements_of(request.user, [claim.pk for claim in page])
+        for claim in page:
+            claim.open_disagreements = found.get(claim.pk, [])
+    context = project_context(project, queue_name)
+    context.update(queue=spec, queue_slug=queue_name, page=page)
+    return render(request, "annotations/queue.html", context)
+
+
+@login_required
+@require_GET
+def disagreement_list(request, project_id):
+    project = project_for(request, project_id, role=Role.EDITOR)
+    form = DisagreementFilterForm(request.GET or None)
+    status, kind, claim = DisagreementStatus.OPEN, "", None
+    if form.is_bound and form.is_valid():
+        status, kind, claim = (form.cleaned_data[name] for name in ("status", "kind", "claim"))
+    disagreements = project_disagreements(request.user, project)
+    if status != DisagreementFilterForm.ANY:
+        disagreements = disagreements.filter(status=status)
+    if kind:
+        disagreements = disagreements.filter(kind=kind)
+    if claim:
+        disagreements = disagreements.filter(Q(annotation=claim) | Q(other_annotation=claim))
+    context = project_context(project, "disputed")
+    context.update(form=form, page=paginate(request, disagreements), status=status)
+    return render(request, "annotations/disagreement_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def claim_disagreement(request, annotation_id):
+    """From a disputed claim's panel: its open disagreement, or the list of them when it has several."""
+    claim = get_annotation_for(request.user, annotation_id, role=Role.EDITOR)
+    found = open_disagreements_of(request.user, [claim.pk]).get(claim.pk, [])
+    if len(found) == 1:
+        return redirect(disagreement_url(found[0]))
+    listing = reverse("annotations:disagreement-list", args=[claim.article.project_id])
+    return redirect(f"{listing}?{urlencode({'status': 'open' if found else 'any', 'claim': claim.pk})}")
+
+
+# One disagreement ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    in_a: bool = False
+    in_b: bool = False
+    starts: str = ""
+
+
+# The words around two spans shown on a span disagreement's page: their paragraphs, cut to this
+# many characters before the first span and after the last.
+PASSAGE_CONTEXT = 280
+
+
+def span_passage(first, second) -> list[list[Piece]]:
+    """The paragraphs holding both spans, cut into pieces that know which span covers them."""
+    text = first.revision.text
+    lowest, highest = min(first.start, second.start), max(first.end, second.end)
+    paragraphs = segments(
+        text, [Span(first.id, first.start, first.end), Span(second.id, second.start, second.end)]
+    )
+    passage = []
+    for pieces in paragraphs:
+        if not pieces or pieces[-1].end <= lowest or pieces[0].start >= highest:
+            continue
+        passage.append(
+            [
+                Piece(
+                    text=clipped(text, piece.start, piece.end, lowest, highest),
+                    in_a=first.id in piece.claims,
+                    in_b=second.id in piece.claims,
+                    starts="".join(
+                        label for label, claim in (("A", first), ("B", second)) if claim.start == piece.start
+                    ),
+                )
+                for piece in pieces
+            ]
+        )
+    return passage
+
+
+def clipped(text: str, start: int, end: int, lowest: int, highest: int) -> str:
+    if end <= lowest and lowest - start > PASSAGE_CONTEXT:
+        return "…" + text[lowest - PASSAGE_CONTEXT : end]
+    if start >= highest and end - highest > PASSAGE_CONTEXT:
+        return text[start : highest + PASSAGE_CONTEXT] + "…"
+    return text[start:end]
+
+
+def disagreement_context(
+    request,
+    disagreement,
+    *,
+    adjudication_form=None,
+    evidence_formset=None,
+    keep_both_form=None,
+    action_errors=(),
+    conflict: str = "",
+) -> dict:
+    """Everything a disagreement's page shows: a fixed number of queries."""
+    project = project_for(request, disagreement.project_id, role=Role.EDITOR)
+    claims = claims_of_disagreement(request.user, disagreement)
+    by_claim = {claim.pk: [] for claim in claims}
+    for verdict in verdicts_with_evidence(request.user, by_claim):
+        by_claim[verdict.annotation_id].append(verdict)
+    for claim in claims:
+        claim.listed_verdicts = by_claim[claim.pk]
+    is_open = disagreement.status == DisagreementStatus.OPEN
+    context = project_context(project, "disputed")
+    context.update(disagreement=disagreement, claims=claims, is_open=is_open, conflict=conflict)
+    context["action_errors"] = list(action_errors)
+    if disagreement.kind == DisagreementKind.VERDICT:
+        claim = claims[0]
+        can_adjudicate = is_open and claim.status != Status.RESOLVED and not claim.merged_into_id
+        if can_adjudicate and adjudication_form is None:
+            adjudication_form = AdjudicationForm()
+            evidence_formset = EvidenceFormSet(prefix=EVIDENCE_PREFIX)
+        context.update(
+            claim=claim,
+            ratings=sorted({verdict.rating for verdict in claim.listed_verdicts}, key=Rating.values.index),
+            adjudications=adjudications_of(request.user, claim.pk),
+            adjudication_form=adjudication_form if can_adjudicate else None,
+            evidence_formset=evidence_formset if can_adjudicate else None,
+        )
+    else:
+        first, second = claims
+        same_text = first.revision_id == second.revision_id
+        overlap = (max(first.start, second.start), min(first.end, second.end))
+        context.update(
+            first=first,
+            second=second,
+            passage=span_passage(first, second) if same_text else None,
+            overlap=first.revision.text[overlap[0] : overlap[1]]
+            if same_text and overlap[0] < overlap[1]
+            else "",
+            keep_both_form=keep_both_form or KeepBothForm(),
+        )
+    return context
+
+
+def render_disagreement(request, disagreement, *, status: int = 200, **forms):
+    context = disagreement_context(request, disagreement, **forms)
+    return render(request, "annotations/disagreement_detail.html", context, status=status)
+
+
+def disagreement_url(disagreement) -> str:
+    return reverse("annotations:disagreement-detail", args=[disagreement.pk])
+
+
+@login_required
+@require_GET
+def disagreement_detail(request, disagreement_id):
+    return render_disagreement(request, get_disagreement_for_editor(request.user, disagreement_id))
+
+
+def conflict_response(request, disagreement_id, error: ValidationError):
+    """The page as it stands now, with the reason the action changed nothing."""
+    fresh = get_disagreement_for_editor(request.user, disagreement_id)
+    return render_disagreement(request, fresh, status=409, conflict=" ".join(error.messages))
+
+
+@login_required
+@require_POST
+def disagreement_adjudicate(request, disagreement_id):
+    disagreement = get_disagreement_for_editor(request.user, disagreement_id)
+    if disagreement.kind != DisagreementKind.VERDICT:
+        error = StateConflict(
+            "Overlapping spans are settled by merging them or keeping both, not by a rating."
+        )
+        return conflict_response(request, disagreement_id, error)
+    form = AdjudicationForm(request.POST)
+    evidence = EvidenceFormSet(request.POST, prefix=EVIDENCE_PREFIX)
+    forms = {"adjudication_form": form, "evidence_formset": evidence}
+    if not (form.is_valid() and evidence.is_valid()):
+        return render_disagreement(request, disagreement, status=400, **forms)
+    try:
+        adjudication = adjudicate(
+            editor=request.user,
+            annotation_id=disagreement.annotation_id,
+            evidence=evidence.items(),
+            **form.adjudication_fields(),
+        )
+    except StateConflict as error:
+        return conflict_response(request, disagreement_id, error)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return render_disagreement(request, disagreement, status=400, **forms)
+    label = Rating(adjudication.rating).label
+    messages.success(request, f"Claim #{disagreement.annotation_id} is resolved. Final rating: {label}.")
+    return redirect(disagreement_url(disagreement))
+
+
+@login_required
+@require_POST
+def disagreement_merge(request, disagreement_id):
+    disagreement = get_disagreement_for_editor(request.user, disagreement_id)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return render_disagreement(
+            request, disagreement, status=400, action_errors=["Choose the claim to keep."]
+        )
+    try:
+        merge = merge_annotations(
+            editor=request.user, disagreement_id=disagreement.pk, keep_id=form.cleaned_data["keep"]
+        )
+    except StateConflict as error:
+        return conflict_response(request, disagreement_id, error)
+    except ValidationError as error:
+        return render_disagreement(request, disagreement, status=400, action_errors=error.messages)
+    messages.success(request, merge.explanation)
+    return redirect(disagreement_url(disagreement))
+
+
+@login_required
+@require_POST
+def disagreement_keep_both(request, disagreement_id):
+    disagreement = get_disagreement_for_editor(request.user, disagreement_id)
+    form = KeepBothForm(request.POST)
+    if form.is_valid():
+        try:
+            keep_both(editor=request.user, disagreement_id=disagreement.pk, note=form.cleaned_data["note"])
+        except StateConflict as error:
+            return conflict_response(request, disagreement_id, error)
+        except ValidationError as error:
+            add_service_error(form, error)
+    if form.errors:
+        return render_disagreement(request, disagreement, status=400, keep_both_form=form)
+    messages.success(
+        request,
+        f"Claims #{disagreement.annotation_id} and #{disagreement.other_annotation_id} stay separate claims.",
+    )
+    return redirect(disagreement_url(disagreement))
+
+
+# Re-opening a resolved claim, from its panel ---------------------------------------------------
+
+
+def render_claim_panel(request, annotation, *, status: int = 200, reopen_form=None, **kwargs):
+    """The claim panel (alone for the reader's script, else the claim's page) with the re-open form."""
+    context = panel_context(request, annotation, **kwargs)
+    context["reopen_form"] = reopen_form
+    if fragment_requested(request):
+        response = render(request, "annotations/claim.html#panel", context, status=status)
+    else:
+        context.update(project_context(annotation.article.project, "articles"))
+        response = render(request, "annotations/claim.html", context, status=status)
+    patch_vary_headers(response, ["X-Fragment"])
+    return response
+
+
+@login_required
+@require_POST
+def annotation_reopen(request, annotation_id):
+    annotation = claim_for(request.user, annotation_id)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return render_claim_panel(request, annotation, status=400, reopen_form=form)
+    try:
+        reopened = reopen(
+            editor=request.user, annotation_id=annotation.id, reason=form.cleaned_data["reason"]
+        )
+    except StateConflict as error:
+        fresh = claim_for(request.user, annotation_id)
+        return render_claim_panel(request, fresh, status=409, conflict=" ".join(error.messages))
+    notice = f"The claim is re-opened; it is {Status(reopened.status).label.lower()} again."
+    fresh = claim_for(request.user, annotation_id)
+    if fragment_requested(request):
+        return render_claim_panel(request, fresh, notice=notice)
+    messages.success(request, notice)
+    return HttpResponseRedirect(claim_url(fresh))
+
+
+# Agreement -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    name: str
+    about: str
+    figure: object
+    as_percent: bool = False
+
+
+@login_required
+@require_GET
+def agreement_dashboard(request, project_id):
+    project = project_for(request, project_id)
+    form = AgreementScopeForm(request.GET or None, articles=project_articles(project))
+    article = form.cleaned_data["article"] if form.is_bound and form.is_valid() else None
+    report = agreement_visible_to(request.user, project=project, article=article)
+    summary, alpha = report.verdicts, report.verdicts.krippendorff_alpha
+    figures = [
+        FigureRow(
+            "Percent agreement",
+            "How often two verdicts on the same claim agree (claims with two or more verdicts).",
+            summary.percent_agreement,
+            as_percent=True,
+        ),
+        FigureRow("Fleiss' kappa", "Agreement beyond chance, over every rating.", summary.fleiss_kappa),
+        FigureRow("Krippendorff's alpha, nominal", "Every rating as a category.", alpha["nominal"]),
+        FigureRow(
+            "Krippendorff's alpha, ordinal",
+            "The truth scale in order; other ratings count as missing.",
+            alpha["ordinal"],
+        ),
+        FigureRow(
+            "Krippendorff's alpha, interval",
+            "The truth scale as distances; other ratings count as missing.",
+            alpha["interval"],
+        ),
+    ]
+    context = project_context(project, "agreement")
+    context.update(
+        form=form,
+        article=article,
+        report=report,
+        summary=summary,
+        figures=figures,
+        spans=[
+            ("Exact spans", "Both marked the very same words.", report.spans.overall["exact"]),
+            (
+                "Overlapping spans",
+                "Their spans overlap, matched one to one.",
+                report.spans.overall["overlap"],
+            ),
+        ],
+    )
+    return render(request, "annotations/agreement.html", context, status=400 if form.errors else 200)
