@@ -4,9 +4,20 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from annotations.anchoring import context_of
-from annotations.models import Action, Annotation, Article, Highlight, Role, Tag
+from annotations.models import (
+    Action,
+    Annotation,
+    Article,
+    Disagreement,
+    DisagreementKind,
+    DisagreementStatus,
+    Highlight,
+    Role,
+    Tag,
+)
 from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
 from annotations.services import history
 from annotations.services.disagreements import open_span_disagreements
@@ -128,11 +139,29 @@ def settle_spans(annotations: list[Annotation]) -> None:
     """Open span disagreements for new annotations and re-derive the status of every claim involved."""
     opened = open_span_disagreements(annotations)
     involved = {d.annotation_id for d in opened} | {d.other_annotation_id for d in opened}
-    if involved:
+    refresh_claims(involved)
+
+
+def refresh_claims(annotation_ids) -> None:
+    """Lock these claims and re-derive their status (see ``refresh_statuses``)."""
+    if annotation_ids:
         claims = (
-            Annotation.objects.select_for_update().select_related("article__project").filter(pk__in=involved)
+            Annotation.objects.select_for_update(of=("self",))
+            .select_related("article__project")
+            .filter(pk__in=annotation_ids)
+            .order_by("id")
         )
         refresh_statuses(list(claims))
+
+
+def span_disputants(annotation_ids) -> set[int]:
+    """Ids of these claims and their partners, where they share an open span disagreement."""
+    rows = Disagreement.objects.filter(
+        Q(annotation__in=annotation_ids) | Q(other_annotation__in=annotation_ids),
+        kind=DisagreementKind.SPAN,
+        status=DisagreementStatus.OPEN,
+    ).values_list("annotation_id", "other_annotation_id")
+    return {claim for row in rows for claim in row}
 
 
 def check_version(obj, expected_version: int | None) -> None:
@@ -181,8 +210,10 @@ def update_annotation(
 def delete_annotation(*, actor, annotation_id: int, expected_version: int | None = None) -> None:
     """Delete an annotation: its author while nobody has judged it, editors and admins always.
 
-    Its verdicts and evidence go with it; the deletion is recorded with the annotation's values.
-    Raises StateConflict when an author tries to delete a claim that already has verdicts.
+    Its verdicts, evidence and disagreements go with it; the deletion is recorded with the
+    annotation's values. The claims it overlapped are locked and their status re-derived, since
+    the span disagreement that made them ``disputed`` is gone. Raises StateConflict when an
+    author tries to delete a claim that already has verdicts.
     """
     annotation = get_annotation_for(actor, annotation_id, lock=True)
     project = annotation.article.project
@@ -203,4 +234,6 @@ def delete_annotation(*, actor, annotation_id: int, expected_version: int | None
         action=Action.DELETE,
         before=before,
     )
+    partners = span_disputants([annotation.pk]) - {annotation.pk}
     annotation.delete()
+    refresh_claims(partners)

@@ -12,6 +12,8 @@ from annotations.html import html_to_text
 from annotations.models import Action, Annotation, Article, ArticleRevision, HistoryEntry, Role
 from annotations.permissions import get_article_for, get_project_for
 from annotations.services import history
+from annotations.services.annotations import refresh_claims, span_disputants
+from annotations.services.disagreements import close_span_disagreements_of
 from annotations.text import canonical_text
 
 METADATA = ("title", "url", "publisher", "author", "published_at", "language")
@@ -155,6 +157,12 @@ def add_revision(
 
 
 def reanchor_annotations(*, actor, article: Article, old: ArticleRevision, new: ArticleRevision) -> None:
+    """Move the annotations of ``old`` onto ``new``, or orphan those whose words are gone.
+
+    Locks the annotations. An orphan leaves its open span disagreements (its words are no longer
+    in the article, so they overlap nothing), and the status of the orphans and of their
+    partners is re-derived.
+    """
     annotations = list(
         Annotation.objects.select_for_update().filter(revision=old, orphaned=False).order_by("id")
     )
@@ -185,3 +193,13 @@ def reanchor_annotations(*, actor, article: Article, old: ArticleRevision, new: 
     fields = ["revision", "start", "end", "quote", "prefix", "suffix", "orphaned", "version"]
     Annotation.objects.bulk_update(annotations, fields)
     HistoryEntry.objects.bulk_create(entries)
+    leave_span_disagreements([annotation for annotation in annotations if annotation.orphaned])
+
+
+def leave_span_disagreements(orphans: list[Annotation]) -> None:
+    """Close the orphans' open span disagreements and re-derive the status of every claim involved."""
+    involved = span_disputants([orphan.pk for orphan in orphans]) if orphans else set()
+    for orphan in orphans:
+        if orphan.pk in involved:
+            close_span_disagreements_of(orphan)
+    refresh_claims(involved)

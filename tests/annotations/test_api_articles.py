@@ -1,6 +1,15 @@
 import pytest
 
-from annotations.models import Annotation, Article, ArticleRevision, HistoryEntry
+from annotations.models import (
+    Annotation,
+    Article,
+    ArticleRevision,
+    Disagreement,
+    DisagreementKind,
+    DisagreementStatus,
+    HistoryEntry,
+    Status,
+)
 from tests.factories import EMOJI_TEXT, make_annotation, make_article, make_desk, make_project
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +156,32 @@ def test_a_new_revision_re_anchors_moved_words_and_orphans_deleted_ones(api_clie
 
     revisions = api_client.get(f"/api/v1/articles/{article.id}/revisions/").json()
     assert [r["number"] for r in revisions["results"]] == [1, 2]
+
+
+def test_an_orphaned_claim_leaves_its_span_disagreements_and_its_partner_is_no_longer_disputed(api_client):
+    """Orphaning closes the orphan's open span disagreements; both claims' status is derived again."""
+    desk = make_desk()
+    article = make_article(desk, text=EMOJI_TEXT)
+    stays = make_annotation(desk, article=article, quote="said 😀 prices", author=desk.annotator)
+    goes = make_annotation(desk, article=article, quote="prices rose 12% in 2024.", author=desk.reviewers[0])
+    span = Disagreement.objects.get(kind=DisagreementKind.SPAN)
+    stays.refresh_from_db()
+    assert stays.status == Status.DISPUTED
+    api_client.force_authenticate(desk.annotator)
+    new_text = EMOJI_TEXT.replace("rose 12% in 2024.", "fell sharply last winter.")
+    response = api_client.post(f"/api/v1/articles/{article.id}/revisions/", {"text": new_text}, format="json")
+    assert response.status_code == 201, response.content
+
+    goes.refresh_from_db()
+    assert goes.orphaned is True
+    span.refresh_from_db()
+    assert span.status == DisagreementStatus.CLOSED
+    assert span.closed_at is not None
+    stays.refresh_from_db()
+    assert (stays.orphaned, stays.revision.number) == (False, 2)
+    assert stays.status == Status.NEEDS_REVIEW
+    assert goes.status == Status.NEEDS_REVIEW
+    assert api_client.get("/api/v1/disagreements/?status=open").json()["count"] == 0
 
 
 def test_the_same_text_again_adds_no_revision(api_client):
