@@ -5,7 +5,7 @@ desks are never revealed. Members below the role an action needs get PermissionD
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from annotations.models import Annotation, Article, Membership, Project, Role, Verdict
@@ -120,3 +120,33 @@ def get_verdict_for(user, verdict_id, *, lock: bool = False) -> Verdict:
         return verdicts.get(pk=verdict_id)
     except (Verdict.DoesNotExist, ValueError, TypeError):
         raise Http404("No such verdict.") from None
+
+
+# Blind review: the one rule of what a member may see of other people's judgements.
+
+
+def projects_where(user, role: Role) -> QuerySet:
+    """Ids of the projects where the user holds ``role`` or a higher one, as a subquery."""
+    return Membership.objects.filter(user=user, role__gte=role).values("project")
+
+
+def sees_everything_in(user) -> QuerySet:
+    """Ids of the projects where the user sees every verdict: those they edit or administer."""
+    return projects_where(user, Role.EDITOR)
+
+
+def judged_by(user) -> QuerySet:
+    """Ids of the claims the user has given a verdict on."""
+    return Verdict.objects.filter(reviewer=user).values("annotation")
+
+
+def revealed_to(user, claim: str = "") -> Q:
+    """The claims whose verdicts, evidence, disputes and final rating blind review reveals to the
+    user: every claim of the projects they see everything in, and the claims they have judged.
+
+    ``claim`` is the path from the filtered model to its annotation (``"annotation__"`` for
+    verdicts), empty for annotations themselves.
+    """
+    return Q(**{f"{claim}article__project__in": sees_everything_in(user)}) | Q(
+        **{f"{claim}pk__in": judged_by(user)}
+    )

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from annotations import views as annotation_views
+from annotations.pages import projects as project_pages
 from workbench.api_auth import ObtainTokenView
 
 api_v1 = [
@@ -12,8 +12,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", annotation_views.home, name="home"),
-    path("", include("annotations.urls")),
+    path("", project_pages.home, name="home"),
+    path("", include("annotations.pages.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

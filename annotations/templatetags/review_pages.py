@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django import template
 
-from annotations.forms import ReopenForm
 from annotations.models import Rating, Status
-from annotations.page_selectors import adjudications_of
+from annotations.pages.forms import ReopenForm
+from annotations.selectors import adjudications_of
 
 register = template.Library()
 

@@ -1,26 +1,20 @@
-"""Reads shaped for one endpoint or page. Blind review is decided here, once.
-
-Until reviewers have submitted their own verdict on a claim, other reviewers' verdicts, their
-evidence and the claim's final rating are hidden from them. Editors and admins see everything.
-"""
+"""The agreement report of a scope of claims, as blind review lets one user see it."""
 
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+)
 
 from annotations import agreement
 from annotations.models import (
-    Adjudication,
-    Annotation,
     Article,
-    Disagreement,
-    DisagreementKind,
-    Evidence,
     Highlight,
-    HistoryEntry,
     Membership,
     Project,
     Role,
@@ -28,89 +22,11 @@ from annotations.models import (
     Tag,
     Verdict,
 )
-from annotations.permissions import can, member_projects
-
-
-def editor_projects(user):
-    return Membership.objects.filter(user=user, role__gte=Role.EDITOR).values("project")
-
-
-def judged_by(user):
-    return Verdict.objects.filter(reviewer=user).values("annotation")
-
-
-def articles_visible_to(user) -> QuerySet[Article]:
-    if not user.is_authenticated:
-        return Article.objects.none()
-    return Article.objects.filter(project__in=member_projects(user)).select_related("current_revision")
-
-
-def annotations_visible_to(user) -> QuerySet[Annotation]:
-    """The annotations of the user's projects, each annotated with ``revealed``: whether blind
-    review lets the user see its other verdicts and final rating. Verdicts come prefetched;
-    :func:`visible_verdicts` picks those the user may see."""
-    if not user.is_authenticated:
-        return Annotation.objects.none()
-    my_role = Membership.objects.filter(project=OuterRef("article__project"), user=user).values("role")[:1]
-    i_judged = Exists(Verdict.objects.filter(annotation=OuterRef("pk"), reviewer=user))
-    return (
-        Annotation.objects.with_context()
-        .filter(article__project__in=member_projects(user))
-        .annotate(my_role=Subquery(my_role), i_judged=i_judged)
-        .annotate(revealed=Q(my_role__gte=Role.EDITOR) | Q(i_judged=True))
-        .prefetch_related(Prefetch("verdicts", queryset=Verdict.objects.with_context()))
-    )
-
-
-def visible_verdicts(annotation: Annotation, user) -> list[Verdict]:
-    """The prefetched verdicts of ``annotation`` that ``user`` may see."""
-    verdicts = annotation.verdicts.all()
-    if getattr(annotation, "revealed", False):
-        return list(verdicts)
-    return [verdict for verdict in verdicts if verdict.reviewer_id == user.pk]
-
-
-def verdicts_visible_to(user) -> QuerySet[Verdict]:
-    """Verdicts of the user's projects that blind review lets them see: all of them for editors,
-    else their own and those on claims they have judged themselves."""
-    if not user.is_authenticated:
-        return Verdict.objects.none()
-    return (
-        Verdict.objects.with_context()
-        .filter(annotation__article__project__in=member_projects(user))
-        .filter(Q(annotation__article__project__in=editor_projects(user)) | Q(annotation__in=judged_by(user)))
-    )
-
-
-def history_visible_to(user) -> QuerySet[HistoryEntry]:
-    """History of the user's projects; entries about a claim's verdicts and evidence by others stay
-    hidden until the user has judged that claim (editors see all)."""
-    if not user.is_authenticated:
-        return HistoryEntry.objects.none()
-    return (
-        HistoryEntry.objects.select_related("actor")
-        .filter(project__in=member_projects(user))
-        .filter(
-            Q(project__in=editor_projects(user))
-            | Q(object_type__in=["annotation", "article"])
-            | Q(actor=user)
-            | Q(annotation_id__in=judged_by(user))
-        )
-    )
-
-
-def evidence_visible_to(user) -> QuerySet[Evidence]:
-    """Evidence of the verdicts blind review lets the user see."""
-    if not user.is_authenticated:
-        return Evidence.objects.none()
-    return Evidence.objects.select_related("source").filter(
-        verdict__in=verdicts_visible_to(user).values("pk")
-    )
-
-
-# Agreement figures.
+from annotations.permissions import can, judged_by
 
 FEWER_THAN_TWO_AUTHORS = "Fewer than two people highlighted these claims, so there is no pair to compare."
+
+
 BLIND_NOTHING_JUDGED = (
     "Blind review: these figures cover only the claims you have judged yourself, "
     "and you have judged none of the claims selected."
@@ -295,60 +211,3 @@ def has_reviewer(project: Project, username: str) -> bool:
 
 def has_tag(project: Project, name: str) -> bool:
     return Tag.objects.filter(project=project, name=name).exists()
-
-
-def disagreements_visible_to(user) -> QuerySet[Disagreement]:
-    """Disagreements of the user's projects: all of them for editors; for others, span
-    disagreements and the verdict disagreements of claims they have judged themselves."""
-    if not user.is_authenticated:
-        return Disagreement.objects.none()
-    return (
-        Disagreement.objects.select_related("annotation__article", "other_annotation", "resolved_by")
-        .filter(project__in=member_projects(user))
-        .filter(
-            Q(project__in=editor_projects(user))
-            | Q(kind=DisagreementKind.SPAN)
-            | Q(annotation__in=judged_by(user))
-        )
-    )
-
-
-def adjudications_visible_to(user) -> QuerySet[Adjudication]:
-    """Adjudications reveal a claim's final rating: editors see all, others those of claims they judged."""
-    if not user.is_authenticated:
-        return Adjudication.objects.none()
-    return (
-        Adjudication.objects.select_related("annotation", "editor")
-        .prefetch_related("evidence__source")
-        .filter(annotation__article__project__in=member_projects(user))
-        .filter(Q(annotation__article__project__in=editor_projects(user)) | Q(annotation__in=judged_by(user)))
-    )
-
-
-def reviewer_projects(user):
-    return Membership.objects.filter(user=user, role__gte=Role.REVIEWER).values("project")
-
-
-def queue(user, name: str) -> QuerySet[Annotation]:
-    """The claims of one queue, oldest first.
-
-    ``to_review``: claims of projects where the user reviews that still need verdicts and lack
-    the user's; ``disputed``: claims in an open disagreement, in projects the user edits;
-    ``done``: agreed or resolved claims, ready to publish.
-    """
-    claims = annotations_visible_to(user).filter(orphaned=False, merged_into__isnull=True)
-    if name == "to_review":
-        return (
-            claims.filter(article__project__in=reviewer_projects(user), i_judged=False)
-            .exclude(status__in=[Status.RESOLVED, Status.AGREED])
-            .annotate(n_verdicts=Count("verdicts", distinct=True))
-            .filter(n_verdicts__lt=F("article__project__required_verdicts"))
-            .order_by("created_at", "id")
-        )
-    if name == "disputed":
-        return claims.filter(article__project__in=editor_projects(user), status=Status.DISPUTED).order_by(
-            "created_at", "id"
-        )
-    if name == "done":
-        return claims.filter(status__in=[Status.AGREED, Status.RESOLVED]).order_by("created_at", "id")
-    raise ValueError(name)

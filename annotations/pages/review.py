@@ -1,12 +1,10 @@
 """The review workflow's pages: the three queues, disagreements and how editors settle them
-(adjudication, merge, keep both), re-opening a resolved claim, and the agreement dashboard.
+(adjudication, merge, keep both).
 
-As in :mod:`annotations.views`, each view parses a form, calls one domain function and renders.
-Which claims a queue holds is :func:`annotations.selectors.queue`'s business, who may open a
-disagreement is :func:`annotations.services.review.get_disagreement_for_editor`'s (members below
-editor 403, others 404), and the agreement figures are the API's own report. A service's
-StateConflict (the claim was resolved meanwhile, the disagreement is closed) is shown as a message
-above the current state, with status 409.
+Which claims a queue holds is decided by :func:`annotations.selectors.queue`; who may open a
+disagreement by :func:`annotations.permissions.get_disagreement_for` (members below editor 403,
+others 404). A service's StateConflict (the claim was resolved meanwhile, the disagreement is
+closed) is shown as a message above the current state, with status 409.
 """
 
 from dataclasses import dataclass
@@ -15,53 +13,46 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.forms import (
+from annotations.models import (
+    DisagreementKind,
+    DisagreementStatus,
+    Rating,
+    Role,
+    Status,
+)
+from annotations.pages.context import EVIDENCE_PREFIX, paginate, project_context, project_for
+from annotations.pages.forms import (
     AdjudicationForm,
-    AgreementScopeForm,
     DisagreementFilterForm,
     EvidenceFormSet,
     KeepBothForm,
     MergeForm,
-    ReopenForm,
     add_service_error,
 )
-from annotations.models import DisagreementKind, DisagreementStatus, Rating, Role, Status
-from annotations.page_selectors import (
+from annotations.permissions import (
+    get_annotation_for,
+)
+from annotations.selectors import (
     adjudications_of,
-    claim_for,
     claims_of_disagreement,
     open_disagreements_of,
-    project_articles,
     project_disagreements,
     project_queue,
     verdicts_with_evidence,
 )
-from annotations.permissions import get_annotation_for
-from annotations.selectors import agreement_visible_to
 from annotations.services.review import (
     adjudicate,
     get_disagreement_for_editor,
     keep_both,
     merge_annotations,
-    reopen,
 )
 from annotations.templatetags.article_text import Span, segments
-from annotations.views import (
-    EVIDENCE_PREFIX,
-    claim_url,
-    fragment_requested,
-    paginate,
-    panel_context,
-    project_context,
-    project_for,
-)
 from workbench.errors import StateConflict
 
 
@@ -146,9 +137,6 @@ def claim_disagreement(request, annotation_id):
         return redirect(disagreement_url(found[0]))
     listing = reverse("annotations:disagreement-list", args=[claim.article.project_id])
     return redirect(f"{listing}?{urlencode({'status': 'open' if found else 'any', 'claim': claim.pk})}")
-
-
-# One disagreement ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -342,99 +330,3 @@ def disagreement_keep_both(request, disagreement_id):
         f"Claims #{disagreement.annotation_id} and #{disagreement.other_annotation_id} stay separate claims.",
     )
     return redirect(disagreement_url(disagreement))
-
-
-# Re-opening a resolved claim, from its panel ---------------------------------------------------
-
-
-def render_claim_panel(request, annotation, *, status: int = 200, reopen_form=None, **kwargs):
-    """The claim panel (alone for the reader's script, else the claim's page) with the re-open form."""
-    context = panel_context(request, annotation, **kwargs)
-    context["reopen_form"] = reopen_form
-    if fragment_requested(request):
-        response = render(request, "annotations/claim.html#panel", context, status=status)
-    else:
-        context.update(project_context(annotation.article.project, "articles"))
-        response = render(request, "annotations/claim.html", context, status=status)
-    patch_vary_headers(response, ["X-Fragment"])
-    return response
-
-
-@login_required
-@require_POST
-def annotation_reopen(request, annotation_id):
-    annotation = claim_for(request.user, annotation_id)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return render_claim_panel(request, annotation, status=400, reopen_form=form)
-    try:
-        reopened = reopen(
-            editor=request.user, annotation_id=annotation.id, reason=form.cleaned_data["reason"]
-        )
-    except StateConflict as error:
-        fresh = claim_for(request.user, annotation_id)
-        return render_claim_panel(request, fresh, status=409, conflict=" ".join(error.messages))
-    notice = f"The claim is re-opened; it is {Status(reopened.status).label.lower()} again."
-    fresh = claim_for(request.user, annotation_id)
-    if fragment_requested(request):
-        return render_claim_panel(request, fresh, notice=notice)
-    messages.success(request, notice)
-    return HttpResponseRedirect(claim_url(fresh))
-
-
-# Agreement -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    name: str
-    about: str
-    figure: object
-    as_percent: bool = False
-
-
-@login_required
-@require_GET
-def agreement_dashboard(request, project_id):
-    project = project_for(request, project_id)
-    form = AgreementScopeForm(request.GET or None, articles=project_articles(project))
-    article = form.cleaned_data["article"] if form.is_bound and form.is_valid() else None
-    report = agreement_visible_to(request.user, project=project, article=article)
-    summary, alpha = report.verdicts, report.verdicts.krippendorff_alpha
-    figures = [
-        FigureRow(
-            "Percent agreement",
-            "How often two verdicts on the same claim agree (claims with two or more verdicts).",
-            summary.percent_agreement,
-            as_percent=True,
-        ),
-        FigureRow("Fleiss' kappa", "Agreement beyond chance, over every rating.", summary.fleiss_kappa),
-        FigureRow("Krippendorff's alpha, nominal", "Every rating as a category.", alpha["nominal"]),
-        FigureRow(
-            "Krippendorff's alpha, ordinal",
-            "The truth scale in order; other ratings count as missing.",
-            alpha["ordinal"],
-        ),
-        FigureRow(
-            "Krippendorff's alpha, interval",
-            "The truth scale as distances; other ratings count as missing.",
-            alpha["interval"],
-        ),
-    ]
-    context = project_context(project, "agreement")
-    context.update(
-        form=form,
-        article=article,
-        report=report,
-        summary=summary,
-        figures=figures,
-        spans=[
-            ("Exact spans", "Both marked the very same words.", report.spans.overall["exact"]),
-            (
-                "Overlapping spans",
-                "Their spans overlap, matched one to one.",
-                report.spans.overall["overlap"],
-            ),
-        ],
-    )
-    return render(request, "annotations/agreement.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,75 @@
+"""A project's articles: the list with its filters, and importing or re-importing one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from annotations.models import Annotation, Status
+from annotations.pages.context import paginate, project_context, project_for
+from annotations.pages.forms import (
+    ArticleFilterForm,
+    ImportArticleForm,
+    add_service_error,
+)
+from annotations.selectors import (
+    articles_with_claim_counts,
+)
+from annotations.services.articles import import_or_revise_article
+
+
+@login_required
+@require_GET
+def article_list(request, project_id):
+    project = project_for(request, project_id)
+    form = ArticleFilterForm(request.GET or None)
+    articles = articles_with_claim_counts(request.user, project)
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            articles = articles.filter(
+                Q(title__icontains=q) | Q(publisher__icontains=q) | Q(author__icontains=q)
+            )
+        if status := form.cleaned_data["status"]:
+            in_status = Annotation.objects.filter(
+                article=OuterRef("pk"), orphaned=False, merged_into__isnull=True, status=status
+            )
+            articles = articles.filter(Exists(in_status))
+        if form.cleaned_data["awaiting"]:
+            articles = articles.filter(n_awaiting_me__gt=0)
+    context = project_context(project, "articles")
+    context.update(form=form, page=paginate(request, articles), statuses=Status.choices)
+    return render(request, "annotations/article_list.html", context, status=400 if form.errors else 200)
+
+
+IMPORTED = "The article is imported. Select the words of a claim to highlight it."
+
+
+REIMPORTED = "This project had an article with this address: its text is updated as a new revision."
+
+
+@login_required
+def article_import(request, project_id):
+    project = project_for(request, project_id)
+    form = ImportArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article, created = import_or_revise_article(
+                actor=request.user, project_id=project.id, **form.article_fields()
+            )
+        except ValidationError as error:
+            add_service_error(form, error, aliases={"text": "body", "html": "body"})
+        else:
+            if created:
+                messages.success(
+                    request, "The article is imported. Select the words of a claim to highlight it."
+                )
+            else:
+                messages.success(
+                    request, "An article with this address existed: its text is updated as a new revision."
+                )
+            return redirect("annotations:article-detail", article_id=article.id)
+    context = project_context(project, "import")
+    context["form"] = form
+    return render(request, "annotations/article_import.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,62 @@
+"""The pages (namespace ``annotations``), one module of annotations/pages/ per concept, mirroring
+annotations/api/; the project navigation (templates/annotations/_project_nav.html) links to them."""
+
+from django.urls import path
+
+from annotations.pages import agreement, articles, claims, history, members, projects, reader, review, sources
+
+app_name = "annotations"
+
+urlpatterns = [
+    path("projects/<int:project_id>/", projects.project_home, name="project-home"),
+    path("projects/<int:project_id>/articles/", articles.article_list, name="article-list"),
+    path("projects/<int:project_id>/articles/import/", articles.article_import, name="article-import"),
+    path("projects/<int:project_id>/sources/", sources.source_list, name="source-list"),
+    path("projects/<int:project_id>/members/", members.member_list, name="member-list"),
+    path("projects/<int:project_id>/members/add/", members.member_add, name="member-add"),
+    path(
+        "projects/<int:project_id>/members/<str:username>/role/", members.member_change, name="member-change"
+    ),
+    path(
+        "projects/<int:project_id>/members/<str:username>/remove/",
+        members.member_remove,
+        name="member-remove",
+    ),
+    path("articles/<int:article_id>/", reader.article_detail, name="article-detail"),
+    path("articles/<int:article_id>/annotations/", reader.annotation_create, name="annotation-create"),
+    path("annotations/<int:annotation_id>/", claims.annotation_detail, name="annotation-detail"),
+    path("annotations/<int:annotation_id>/claim/", claims.annotation_edit, name="annotation-edit"),
+    path("annotations/<int:annotation_id>/verdict/", claims.verdict_save, name="verdict-save"),
+    path("sources/<int:source_id>/reliability/", sources.source_reliability, name="source-reliability"),
+    path("history/<str:object_type>/<int:object_id>/", history.history, name="history"),
+    # The review workflow.
+    path("projects/<int:project_id>/queues/<slug:queue_name>/", review.queue_page, name="queue"),
+    path(
+        "projects/<int:project_id>/disagreements/",
+        review.disagreement_list,
+        name="disagreement-list",
+    ),
+    path("projects/<int:project_id>/agreement/", agreement.agreement_dashboard, name="agreement"),
+    path("disagreements/<int:disagreement_id>/", review.disagreement_detail, name="disagreement-detail"),
+    path(
+        "disagreements/<int:disagreement_id>/adjudicate/",
+        review.disagreement_adjudicate,
+        name="disagreement-adjudicate",
+    ),
+    path(
+        "disagreements/<int:disagreement_id>/merge/",
+        review.disagreement_merge,
+        name="disagreement-merge",
+    ),
+    path(
+        "disagreements/<int:disagreement_id>/keep-both/",
+        review.disagreement_keep_both,
+        name="disagreement-keep-both",
+    ),
+    path("annotations/<int:annotation_id>/reopen/", claims.annotation_reopen, name="annotation-reopen"),
+    path(
+        "annotations/<int:annotation_id>/disagreement/",
+        review.claim_disagreement,
+        name="annotation-disagreement",
+    ),
+]

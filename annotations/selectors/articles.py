@@ -1,0 +1,43 @@
+"""Reads of articles: what a member may see, and the article list with its claim counts."""
+
+from django.db.models import Count, Q, QuerySet
+
+from annotations.models import (
+    Article,
+    Project,
+    Status,
+)
+from annotations.permissions import member_projects
+from annotations.selectors.claims import claims_awaiting
+
+
+def articles_visible_to(user) -> QuerySet[Article]:
+    if not user.is_authenticated:
+        return Article.objects.none()
+    return Article.objects.filter(project__in=member_projects(user)).select_related("current_revision")
+
+
+def articles_with_claim_counts(user, project: Project) -> QuerySet[Article]:
+    """The project's articles, newest first, each annotated with ``n_claims``, ``n_<status>`` per
+    status and ``n_awaiting_me`` (claims awaiting the user's verdict); one query a page."""
+    claims = Q(annotations__orphaned=False, annotations__merged_into__isnull=True)
+    awaiting = Q(annotations__in=claims_awaiting(user, project).order_by().values("pk"))
+    return (
+        Article.objects.filter(project=project)
+        .select_related("current_revision")
+        .defer("current_revision__text")
+        .annotate(
+            n_claims=Count("annotations", filter=claims),
+            **{
+                f"n_{status}": Count("annotations", filter=claims & Q(annotations__status=status))
+                for status in Status.values
+            },
+            n_awaiting_me=Count("annotations", filter=claims & awaiting),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def project_articles(project: Project) -> QuerySet[Article]:
+    """The project's articles for a chooser: ids and titles, newest first."""
+    return Article.objects.filter(project=project).only("id", "title").order_by("-created_at", "-id")
