@@ -13,6 +13,7 @@ from annotations.services.articles import (
     import_or_revise_article,
     text_of,
     update_article,
+    url_key_of,
 )
 from workbench.filters import DateTimeFilter, IdFilter
 
@@ -35,11 +36,20 @@ class ArticleTextInput(serializers.Serializer):
 
 class ArticleMetadataInput(serializers.Serializer):
     title = serializers.CharField(max_length=500)
-    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    url = serializers.URLField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="An import with the address (normalized) of an article of the project re-imports it.",
+    )
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
     language = serializers.CharField(max_length=35, required=False, allow_blank=True)
+
+    def validate_url(self, url):
+        url_key_of(url)
+        return url
 
 
 class ImportArticleInput(ArticleTextInput, ArticleMetadataInput):
@@ -110,6 +120,18 @@ class ArticleSerializer(ArticleListSerializer):
         read_only_fields = fields
 
 
+class ImportedArticleSerializer(ArticleListSerializer):
+    created = serializers.SerializerMethodField()
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [*ArticleListSerializer.Meta.fields, "created"]
+        read_only_fields = fields
+
+    def get_created(self, article) -> bool:
+        """False when the item re-imported an existing article (or one of an earlier item)."""
+        return self.context["created"]
+
+
 class ArticleFilter(django_filters.FilterSet):
     project = IdFilter(field_name="project_id")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
@@ -176,17 +198,26 @@ class ArticleViewSet(
 
     @extend_schema(
         request=BulkArticlesInput,
-        responses={201: ArticleListSerializer(many=True)},
+        responses={201: ImportedArticleSerializer(many=True)},
         summary="Import up to 500 articles, all or nothing",
-        description="A bad item fails the whole request: `{articles: {position: {field: [reason]}}}`.",
+        description=(
+            "A bad item fails the whole request: `{articles: {position: {field: [reason]}}}`. An item with "
+            "the `url` of an article of its project (or of an earlier item) re-imports that article, as a "
+            "single import does: a changed text adds a revision. The answer has one entry per item, in "
+            "order; `created` is false for a re-import."
+        ),
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
         payload = BulkArticlesInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        articles = import_articles(actor=request.user, items=payload.validated_data["articles"])
-        fresh = self.get_queryset().filter(pk__in=[a.pk for a in articles]).order_by("id")
-        return Response(ArticleListSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+        imported = import_articles(actor=request.user, items=payload.validated_data["articles"])
+        fresh = self.get_queryset().in_bulk([article.pk for article, _created in imported])
+        data = [
+            ImportedArticleSerializer(fresh[article.pk], context={"created": created}).data
+            for article, created in imported
+        ]
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["get"],

@@ -44,6 +44,11 @@ class Annotation(models.Model):
     prefix = models.CharField(max_length=CONTEXT_WIDTH, blank=True)
     suffix = models.CharField(max_length=CONTEXT_WIDTH, blank=True)
     claim = models.TextField(blank=True, max_length=2000)
+    claim_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the claim text last changed after a verdict; earlier verdicts judged the old one."),
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     status = models.CharField(max_length=16, choices=Status, default=Status.NEEDS_REVIEW, db_index=True)
     final_rating = models.CharField(max_length=16, blank=True)

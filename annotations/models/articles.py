@@ -9,6 +9,12 @@ class Article(models.Model):
     project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="articles")
     title = models.CharField(max_length=500)
     url = models.URLField(max_length=2000, blank=True)
+    url_key = models.CharField(
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text=_("The url normalized: a re-import of the same page finds the article by it."),
+    )
     publisher = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -23,6 +29,7 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "url_key"], name="article_url_key")]
 
     def __str__(self):
         return self.title

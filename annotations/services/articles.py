@@ -1,6 +1,8 @@
 """Articles and their revisions: importing, re-importing and re-anchoring annotations."""
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict
 
@@ -15,6 +17,7 @@ from annotations.services import history
 from annotations.services.annotations import refresh_claims, span_disputants
 from annotations.services.disagreements import close_span_disagreements_of
 from annotations.text import canonical_text
+from sources.normalization import normalize_url
 
 METADATA = ("title", "url", "publisher", "author", "published_at", "language")
 
@@ -42,12 +45,37 @@ def text_of(*, text: str | None = None, html: str | None = None) -> str:
     return canonical
 
 
+def url_key_of(url: str) -> str:
+    """The key a re-import finds an article by: its ``url`` normalized (see ``normalize_url``), so
+    that host case, a default port, a fragment or tracking parameters (``utm_*``, ``fbclid``...)
+    make no new article. "" for no url; ValidationError for an address that is no web page's."""
+    if not url:
+        return ""
+    try:
+        return normalize_url(url)
+    except ValidationError as error:
+        if error.code == "unsupported_scheme":
+            raise ValidationError(
+                "An article's address is a web address, starting with http:// or https://.",
+                code="unsupported_scheme",
+            ) from None
+        raise
+
+
+def set_url_key(article: Article) -> None:
+    try:
+        article.url_key = url_key_of(article.url)
+    except ValidationError as error:
+        raise ValidationError({"url": error.error_list}) from None
+
+
 def new_article(*, actor, project_id: int, fields: ArticleInput) -> Article:
     """An unsaved, validated article (its text goes into a revision)."""
     article = Article(
         project_id=project_id, created_by=actor, **{key: fields[key] for key in METADATA if key in fields}
     )
     article.full_clean(exclude=["project", "created_by", "current_revision"])
+    set_url_key(article)
     return article
 
 
@@ -76,19 +104,28 @@ def import_article(
     return article
 
 
+def article_at(project_id: int, url_key: str) -> Article | None:
+    """The project's article with this url key (the first imported, should there be several)."""
+    if not url_key:
+        return None
+    return Article.objects.filter(project_id=project_id, url_key=url_key).order_by("id").first()
+
+
 @transaction.atomic
 def import_or_revise_article(
     *, actor, project_id: int, title: str, text: str | None = None, html: str | None = None, **metadata
 ) -> tuple[Article, bool]:
-    """Import an article, or re-import it: when the project has an article with the same ``url``,
-    a changed text becomes its new revision (annotations re-anchored) and ``(article, False)``
-    comes back; otherwise ``(new article, True)``.
+    """Import an article, or re-import it: when the project has an article with the same ``url``
+    (normalized, see ``url_key_of``), a changed text becomes its new revision (annotations
+    re-anchored) and ``(article, False)`` comes back; otherwise ``(new article, True)``.
 
     Locks the project row, so two imports of one URL at the same moment make one article.
     """
     get_project_for(actor, project_id, role=Role.ANNOTATOR, lock=True)
-    url = metadata.get("url")
-    existing = Article.objects.filter(project_id=project_id, url=url).order_by("id").first() if url else None
+    try:
+        existing = article_at(project_id, url_key_of(metadata.get("url") or ""))
+    except ValidationError as error:
+        raise ValidationError({"url": error.error_list}) from None
     if existing is None:
         return import_article(
             actor=actor, project_id=project_id, title=title, text=text, html=html, **metadata
@@ -97,36 +134,95 @@ def import_or_revise_article(
     return article, False
 
 
-@transaction.atomic
-def import_articles(*, actor, items: Sequence[ArticleInput]) -> list[Article]:
-    """Create many articles at once, all or nothing, in a handful of queries.
+@dataclass
+class Planned:
+    """What a batch import does to one article: the texts of the revisions it adds, in order."""
 
-    The items come validated (``BulkArticlesInput`` names every bad item with its position);
-    Http404 when an item names a project the actor cannot see.
+    article: Article
+    number: int  # of the article's current revision before the batch; 0 for a new article
+    text: str  # the text the article has so far, in the batch
+    texts: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        if text != self.text:
+            self.texts.append(text)
+            self.text = text
+
+
+@transaction.atomic
+def import_articles(*, actor, items: Sequence[ArticleInput]) -> list[tuple[Article, bool]]:
+    """Import many articles at once, all or nothing, in a fixed number of queries per batch.
+
+    Each item is imported as ``import_or_revise_article`` imports one: an item whose url
+    (normalized) is that of an article of its project, or of an earlier item of the batch,
+    re-imports that article (a changed text adds a revision, annotations re-anchored); any other
+    item makes a new article. Returns ``(article, created)`` for each item, in order. The items
+    come validated (``BulkArticlesInput`` names every bad item with its position); Http404 when
+    an item names a project the actor cannot see. Locks the projects' rows in id order, and the
+    articles re-imported.
     """
-    for project_id in {item["project"] for item in items}:
-        get_project_for(actor, project_id, role=Role.ANNOTATOR)
+    project_ids = sorted({item["project"] for item in items})
+    for project_id in project_ids:
+        get_project_for(actor, project_id, role=Role.ANNOTATOR, lock=True)
     texts = [text_of(text=item.get("text"), html=item.get("html")) for item in items]
-    articles = [new_article(actor=actor, project_id=item["project"], fields=item) for item in items]
-    Article.objects.bulk_create(articles)
+    keys = [url_key_of(item.get("url") or "") for item in items]
+    plans: dict[tuple[int, str], Planned] = {}
+    for article in (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("current_revision")
+        .filter(project_id__in=project_ids, url_key__in={key for key in keys if key})
+        .order_by("id")
+    ):
+        revision = article.current_revision
+        plans.setdefault(
+            (article.project_id, article.url_key), Planned(article, revision.number, revision.text)
+        )
+    results, new = [], []
+    for item, text, key in zip(items, texts, keys, strict=True):
+        plan = plans.get((item["project"], key)) if key else None
+        if plan is None:
+            plan = Planned(new_article(actor=actor, project_id=item["project"], fields=item), 0, text, [text])
+            new.append(plan.article)
+            plans[item["project"], key or f"#{len(results)}"] = plan
+            results.append((plan.article, True))
+        else:
+            plan.add(text)
+            results.append((plan.article, False))
+    Article.objects.bulk_create(new)
+    revised = [plan for plan in plans.values() if plan.texts]
     revisions = ArticleRevision.objects.bulk_create(
-        ArticleRevision(article=article, number=1, text=text, created_by=actor)
-        for article, text in zip(articles, texts, strict=True)
+        ArticleRevision(article=plan.article, number=plan.number + offset, text=text, created_by=actor)
+        for plan in revised
+        for offset, text in enumerate(plan.texts, start=1)
     )
-    for article, revision in zip(articles, revisions, strict=True):
-        article.current_revision = revision
-    Article.objects.bulk_update(articles, ["current_revision"])
-    return articles
+    moves, position = [], 0
+    for plan in revised:
+        added = revisions[position : position + len(plan.texts)]
+        position += len(plan.texts)
+        if plan.number:
+            moves.append((plan.article, plan.article.current_revision, added))
+        plan.article.current_revision = added[-1]
+    Article.objects.bulk_update([plan.article for plan in revised], ["current_revision"])
+    reanchor_annotations(actor=actor, moves=moves)
+    return results
 
 
 @transaction.atomic
 def update_article(*, actor, article_id: int, **metadata) -> Article:
     """Change an article's metadata (annotators and up)."""
     article = get_article_for(actor, article_id, role=Role.ANNOTATOR, lock=True)
-    for field in METADATA:
-        if field in metadata:
-            setattr(article, field, metadata[field])
+    return change_article(article=article, **metadata)
+
+
+@transaction.atomic
+def change_article(*, article: Article, **metadata) -> Article:
+    """Change the metadata of ``article`` (held locked by the caller): the checks of data behind
+    ``update_article``, without its check of people, for callers that decide who may (the admin)."""
+    for name in METADATA:
+        if name in metadata:
+            setattr(article, name, metadata[name])
     article.full_clean(exclude=["project", "created_by", "current_revision"])
+    set_url_key(article)
     article.save()
     return article
 
@@ -152,20 +248,50 @@ def add_revision(
     )
     article.current_revision = revision
     article.save(update_fields=["current_revision"])
-    reanchor_annotations(actor=actor, article=article, old=old, new=revision)
+    reanchor_annotations(actor=actor, moves=[(article, old, [revision])])
     return article, True
 
 
-def reanchor_annotations(*, actor, article: Article, old: ArticleRevision, new: ArticleRevision) -> None:
-    """Move the annotations of ``old`` onto ``new``, or orphan those whose words are gone.
+Move = tuple[Article, ArticleRevision, Sequence[ArticleRevision]]
 
-    Locks the annotations. An orphan leaves its open span disagreements (its words are no longer
-    in the article, so they overlap nothing), and the status of the orphans and of their
-    partners is re-derived.
+
+def reanchor_annotations(*, actor, moves: Sequence[Move]) -> None:
+    """Carry the annotations of each ``(article, old revision, new revisions)`` through the new
+    revisions in order; one whose words are gone stays where it was last found, ``orphaned``.
+
+    Locks the annotations; a fixed number of queries for any number of articles. An orphan
+    leaves its open span disagreements (its words overlap nothing any more), and the status of
+    the orphans and of their partners is re-derived.
     """
+    if not moves:
+        return
     annotations = list(
-        Annotation.objects.select_for_update().filter(revision=old, orphaned=False).order_by("id")
+        Annotation.objects.select_for_update()
+        .filter(revision__in=[old for _article, old, _new in moves], orphaned=False)
+        .order_by("id")
     )
+    on_revision = defaultdict(list)
+    for annotation in annotations:
+        on_revision[annotation.revision_id].append(annotation)
+    entries = []
+    for article, old, new_revisions in moves:
+        live = on_revision[old.pk]
+        for annotation in live:
+            annotation.article = article
+        for new in new_revisions:
+            entries += move_annotations(actor=actor, annotations=live, old=old, new=new)
+            live = [annotation for annotation in live if not annotation.orphaned]
+            old = new
+    fields = ["revision", "start", "end", "quote", "prefix", "suffix", "orphaned", "version"]
+    Annotation.objects.bulk_update(annotations, fields)
+    HistoryEntry.objects.bulk_create(entries)
+    leave_span_disagreements([annotation for annotation in annotations if annotation.orphaned])
+
+
+def move_annotations(
+    *, actor, annotations: list[Annotation], old: ArticleRevision, new: ArticleRevision
+) -> list[HistoryEntry]:
+    """Re-anchor these annotations of ``old`` onto ``new`` in memory; their unsaved history entries."""
     taken: set[tuple[int, int]] = set()
     entries = []
     anchors = reanchor_all(old.text, new.text, annotations)
@@ -190,10 +316,7 @@ def reanchor_annotations(*, actor, article: Article, old: ArticleRevision, new: 
                 after=history.annotation_values(annotation),
             )
         )
-    fields = ["revision", "start", "end", "quote", "prefix", "suffix", "orphaned", "version"]
-    Annotation.objects.bulk_update(annotations, fields)
-    HistoryEntry.objects.bulk_create(entries)
-    leave_span_disagreements([annotation for annotation in annotations if annotation.orphaned])
+    return entries
 
 
 def leave_span_disagreements(orphans: list[Annotation]) -> None:

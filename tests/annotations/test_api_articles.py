@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 from annotations.models import (
@@ -205,6 +207,132 @@ def test_re_importing_by_url_adds_a_revision(api_client):
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["revision"] == 2
     assert Article.objects.count() == 1
+
+
+def test_re_importing_an_address_differing_in_host_case_or_tracking_parameters_adds_a_revision(api_client):
+    """Host case, a fragment and tracking parameters do not make another article; other parameters do."""
+    desk = make_desk()
+    first = post_article(api_client, desk, text="First version.", url="https://Example.org/news?id=1")
+    assert first.status_code == 201, first.content
+    again = post_article(
+        api_client,
+        desk,
+        text="Second version.",
+        url="https://EXAMPLE.org/news?utm_source=feed&id=1&fbclid=abc&gclid=x#comments",
+    )
+    assert again.status_code == 200, again.content
+    assert (again.json()["id"], again.json()["revision"]) == (first.json()["id"], 2)
+    other = post_article(api_client, desk, text="Another story.", url="https://example.org/news?id=2")
+    assert other.status_code == 201
+    assert Article.objects.count() == 2
+
+
+def test_an_article_address_that_is_no_web_address_is_400_and_creates_nothing(api_client):
+    """An article's url must be an http(s) address: it is the key re-imports find the article by."""
+    desk = make_desk()
+    response = post_article(api_client, desk, text="Some text.", url="ftp://example.org/a.txt")
+    assert response.status_code == 400
+    assert "http://" in response.json()["url"][0]
+    api_client.force_authenticate(desk.annotator)
+    items = [
+        {"project": desk.project.id, "title": "fine", "text": "Fine.", "url": "https://example.org/"},
+        {"project": desk.project.id, "title": "ftp", "text": "No.", "url": "ftp://example.org/"},
+    ]
+    response = api_client.post("/api/v1/articles/bulk/", {"articles": items}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["articles"]) == ["1"]
+    assert list(response.json()["articles"]["1"]) == ["url"]
+    assert Article.objects.count() == 0
+
+
+def test_bulk_import_re_imports_articles_of_the_project_and_of_earlier_items(api_client):
+    """Items with a known url (normalized) add a revision when their text changed, never a duplicate."""
+    desk = make_desk()
+    known = make_article(desk, text=EMOJI_TEXT, url="https://example.org/seoul")
+    claim = make_annotation(desk, article=known, quote="prices rose 12%")
+    elsewhere = make_article(make_desk(), text="Elsewhere.", url="https://example.org/new")
+    project = desk.project.id
+    items = [
+        {
+            "project": project,
+            "title": "Seoul",
+            "text": "Update: " + EMOJI_TEXT,
+            "url": "https://EXAMPLE.org/seoul?utm_medium=x",
+        },
+        {"project": project, "title": "New", "text": "First text.", "url": "https://example.org/new"},
+        {
+            "project": project,
+            "title": "New again",
+            "text": "Second text.",
+            "url": "https://example.org/new#top",
+        },
+        {
+            "project": project,
+            "title": "Seoul unchanged",
+            "text": "Update: " + EMOJI_TEXT,
+            "url": "https://example.org/seoul",
+        },
+        {"project": project, "title": "No url", "text": "First text."},
+    ]
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.post("/api/v1/articles/bulk/", {"articles": items}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    new = Article.objects.get(project=desk.project, title="New")
+    assert [(a["id"], a["created"], a["revision"]) for a in body] == [
+        (known.id, False, 2),
+        (new.id, True, 2),
+        (new.id, False, 2),
+        (known.id, False, 2),
+        (body[4]["id"], True, 1),
+    ]
+    assert Article.objects.filter(project=desk.project).count() == 3
+    assert [r.text for r in new.revisions.order_by("number")] == ["First text.", "Second text."]
+    assert known.revisions.count() == 2
+    claim.refresh_from_db()
+    assert (claim.revision.number, claim.version) == (2, 2)
+    assert claim.start == ("Update: " + EMOJI_TEXT).index("prices rose 12%")
+    assert HistoryEntry.objects.filter(object_type="annotation", object_id=claim.id, action="update").exists()
+    assert elsewhere.revisions.count() == 1
+
+
+def test_bulk_re_imports_run_a_fixed_number_of_queries(api_client, django_assert_max_num_queries):
+    """Re-importing 30 annotated articles, one of them orphaning a disputed claim, takes a few queries."""
+    desk = make_desk()
+    items = []
+    for index in range(30):
+        article = make_article(desk, text=EMOJI_TEXT, url=f"https://example.org/{index}")
+        make_annotation(desk, article=article, quote="said 😀 prices")
+        make_annotation(desk, article=article, quote="prices rose 12% in 2024.", author=desk.reviewers[0])
+        new_text = "New: " + EMOJI_TEXT
+        if index == 0:
+            new_text = EMOJI_TEXT.replace("rose 12% in 2024.", "fell sharply last winter.")
+        items.append({"project": desk.project.id, "title": "t", "text": new_text, "url": article.url})
+    items.append(
+        {"project": desk.project.id, "title": "t", "text": "Brand new.", "url": "https://example.org/x"}
+    )
+    api_client.force_authenticate(desk.annotator)
+    with django_assert_max_num_queries(20):
+        response = api_client.post("/api/v1/articles/bulk/", {"articles": items}, format="json")
+    assert response.status_code == 201, response.content
+    assert ArticleRevision.objects.filter(number=2).count() == 30
+    assert Annotation.objects.filter(orphaned=True).count() == 1
+    assert not Disagreement.objects.filter(
+        status=DisagreementStatus.OPEN, annotation__article__url=items[0]["url"]
+    ).exists()
+
+
+def test_the_url_key_migration_fills_existing_articles():
+    """Articles imported before url keys existed get theirs, so re-imports find them too."""
+    from django.apps import apps
+
+    fill = importlib.import_module("annotations.migrations.0007_fill_article_url_key").fill_url_keys
+    desk = make_desk()
+    article = make_article(desk, url="https://WWW.Example.org:443/a?utm_campaign=z&b=1")
+    Article.objects.filter(pk=article.pk).update(url_key="")
+    fill(apps, None)
+    article.refresh_from_db()
+    assert article.url_key == "https://www.example.org/a?b=1"
 
 
 def test_bulk_import_creates_all_in_few_queries(api_client, django_assert_max_num_queries):
