@@ -1,4 +1,7 @@
+from collections.abc import Mapping
+
 import django_filters
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -57,7 +60,28 @@ class ImportArticleInput(ArticleTextInput, ArticleMetadataInput):
 
 
 class UpdateArticleInput(ArticleMetadataInput):
+    """The metadata a PATCH may change; naming any other field is a 400 that says where it goes."""
+
     title = serializers.CharField(max_length=500, required=False)
+
+    def to_internal_value(self, data):
+        names = data if isinstance(data, Mapping) else ()
+        refused = {name: [self.refusal(name)] for name in names if name not in self.fields}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({**refused, **error.detail}) from None
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
+
+    def refusal(self, name: str) -> str:
+        if name in ("text", "html"):
+            revisions = reverse("api:article-revisions", args=[self.context["article_id"]])
+            return f"A changed text is a new revision: POST it to {revisions}."
+        if name in ArticleSerializer.Meta.fields:
+            return "This field cannot be changed."
+        return "Unknown field."
 
 
 class BulkArticlesInput(serializers.Serializer):
@@ -191,7 +215,7 @@ class ArticleViewSet(
         return self.get_queryset().get(pk=article.pk)
 
     def partial_update(self, request, pk=None):
-        payload = UpdateArticleInput(data=request.data, partial=True)
+        payload = UpdateArticleInput(data=request.data, partial=True, context={"article_id": pk})
         payload.is_valid(raise_exception=True)
         article = update_article(actor=request.user, article_id=pk, **payload.validated_data)
         return Response(ArticleSerializer(self.fresh(article)).data)

@@ -186,6 +186,68 @@ def test_an_orphaned_claim_leaves_its_span_disagreements_and_its_partner_is_no_l
     assert api_client.get("/api/v1/disagreements/?status=open").json()["count"] == 0
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        (
+            {"text": "A new text."},
+            "text",
+            "A changed text is a new revision: POST it to /api/v1/articles/{id}/revisions/.",
+        ),
+        (
+            {"html": "<p>A new text.</p>"},
+            "html",
+            "A changed text is a new revision: POST it to /api/v1/articles/{id}/revisions/.",
+        ),
+        (
+            {"title": "New title", "text": "A new text."},
+            "text",
+            "A changed text is a new revision: POST it to /api/v1/articles/{id}/revisions/.",
+        ),
+        ({"title": "New title", "body": "A new text."}, "body", "Unknown field."),
+        ({"project": 1}, "project", "This field cannot be changed."),
+        ({"revision": 7}, "revision", "This field cannot be changed."),
+    ],
+)
+def test_a_patch_naming_a_field_it_cannot_change_is_400_and_changes_nothing(api_client, body, field, reason):
+    """PATCH answers 400 naming each field it cannot change and where a new text goes; nothing changes."""
+    desk = make_desk()
+    article = make_article(desk, title="Old title", text=EMOJI_TEXT)
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.patch(f"/api/v1/articles/{article.id}/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()[field] == [reason.format(id=article.id)]
+    article.refresh_from_db()
+    assert (article.title, article.current_revision.text) == ("Old title", EMOJI_TEXT)
+    assert ArticleRevision.objects.filter(article=article).count() == 1
+
+
+def test_a_patch_reports_bad_metadata_and_refused_fields_together(api_client):
+    """Field errors and refused fields come back in one answer."""
+    desk = make_desk()
+    article = make_article(desk, title="Old title")
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.patch(f"/api/v1/articles/{article.id}/", {"title": "", "text": "x"}, format="json")
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["text", "title"]
+
+
+def test_a_patch_of_the_url_moves_the_key_re_imports_find_the_article_by(api_client):
+    """After a PATCH of the url, importing the new address (in another spelling) re-imports the article."""
+    desk = make_desk()
+    article = make_article(desk, title="Old title", url="https://example.org/old")
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.patch(
+        f"/api/v1/articles/{article.id}/",
+        {"title": "New title", "url": "https://example.org/new"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "New title"
+    again = post_article(api_client, desk, text="Changed text.", url="https://EXAMPLE.org/new?utm_source=x")
+    assert (again.status_code, again.json()["id"], again.json()["revision"]) == (200, article.id, 2)
+
+
 def test_the_same_text_again_adds_no_revision(api_client):
     desk = make_desk()
     article = make_article(desk, text=EMOJI_TEXT)
