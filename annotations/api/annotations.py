@@ -90,6 +90,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "prefix",
             "suffix",
             "claim",
+            "claim_changed_at",
             "tags",
             "status",
             "final_rating",

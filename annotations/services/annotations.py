@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from annotations.anchoring import context_of
 from annotations.models import (
@@ -180,15 +181,26 @@ def update_annotation(
 ) -> Annotation:
     """Change an annotation's claim text or tags (its author, editors and admins).
 
-    Locks the annotation. Raises PreconditionFailed when ``expected_version`` is stale, and
-    changes nothing then.
+    Once the claim has a verdict, its claim text is what the reviewers judged: only an editor or
+    an admin may change it then (others get StateConflict ``has_verdicts``; the author may still
+    change the tags), and ``claim_changed_at`` records when, so that the reviewers whose verdicts
+    predate it are shown the change. Locks the annotation. Raises PreconditionFailed when
+    ``expected_version`` is stale. Changes nothing when it raises.
     """
     annotation = get_annotation_for(actor, annotation_id, lock=True)
     if not can_change_annotation(actor, annotation):
         raise PermissionDenied("Only its author or an editor may change this annotation.")
     check_version(annotation, expected_version)
     before = history.annotation_values(annotation, annotation.tags.values_list("name", flat=True))
-    if claim is not None:
+    if claim is not None and claim != annotation.claim:
+        if annotation.verdicts.exists():
+            if not can(actor, annotation.article.project, Role.EDITOR):
+                refusal = ValidationError(
+                    "This claim already has verdicts; only an editor may change what it says now.",
+                    code="has_verdicts",
+                )
+                raise StateConflict({"claim": [refusal]})
+            annotation.claim_changed_at = timezone.now()
         annotation.claim = claim
     annotation.full_clean(exclude=["article", "revision", "author"], validate_constraints=False)
     annotation.version += 1

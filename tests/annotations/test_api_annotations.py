@@ -155,6 +155,51 @@ def test_authors_cannot_delete_judged_claims_but_editors_can_and_it_is_recorded(
     assert deletion.before["verdicts"] == 1
 
 
+def test_once_judged_only_an_editor_changes_the_claim_text_and_reviewers_can_see_when(api_client):
+    """After a verdict the author may not reword the claim (409, nothing changes) but may retag it;
+    an editor may, which is recorded and dated later than the verdict it came after."""
+    desk = make_desk()
+    annotation = make_annotation(desk, claim="Prices rose 12%")
+    verdict = make_verdict(desk, annotation=annotation)
+    url = f"/api/v1/annotations/{annotation.id}/"
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.patch(url, {"claim": "Prices fell"}, format="json")
+    assert response.status_code == 409
+    assert "only an editor" in response.json()["claim"][0]
+    annotation.refresh_from_db()
+    assert (annotation.claim, annotation.version, annotation.claim_changed_at) == ("Prices rose 12%", 1, None)
+    response = api_client.patch(url, {"claim": "Prices rose 12%", "tags": ["economy"]}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["tags"], response.json()["claim_changed_at"]) == (["economy"], None)
+
+    api_client.force_authenticate(desk.editor)
+    response = api_client.patch(url, {"claim": "Consumer prices rose 12% in 2024"}, format="json")
+    assert response.status_code == 200, response.content
+    annotation.refresh_from_db()
+    assert annotation.claim == "Consumer prices rose 12% in 2024"
+    assert annotation.claim_changed_at > verdict.created_at
+    api_client.force_authenticate(desk.reviewers[0])
+    shown = api_client.get(url).json()
+    assert shown["claim_changed_at"] == annotation.claim_changed_at.isoformat().replace("+00:00", "Z")
+    assert shown["claim_changed_at"] > shown["verdicts"][0]["created_at"]
+    change = HistoryEntry.objects.filter(object_type="annotation", object_id=annotation.id).last()
+    assert (change.actor, change.before["claim"], change.after["claim"]) == (
+        desk.editor,
+        "Prices rose 12%",
+        "Consumer prices rose 12% in 2024",
+    )
+
+
+def test_before_any_verdict_the_author_rewords_the_claim_freely(api_client):
+    """Without verdicts a changed claim text marks nothing: nobody judged the old one."""
+    desk = make_desk()
+    annotation = make_annotation(desk, claim="First")
+    api_client.force_authenticate(desk.annotator)
+    response = api_client.patch(f"/api/v1/annotations/{annotation.id}/", {"claim": "Second"}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["claim"], response.json()["claim_changed_at"]) == ("Second", None)
+
+
 def test_creating_and_changing_an_annotation_is_recorded_with_before_and_after(api_client):
     desk = make_desk()
     annotation = make_annotation(desk, claim="First")
