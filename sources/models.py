@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,12 @@ class Domain(models.Model):
 
 
 class Source(models.Model):
-    """An evidence source of one project, found by its normalized URL."""
+    """An evidence source of one project, found by its normalized URL.
+
+    ``added_as_evidence`` marks a source first added as the evidence of a verdict or an
+    adjudication: blind review keeps it from the members who may not see that evidence yet.
+    A source added directly (or before this was recorded and never cited) is the desk's to share.
+    """
 
     project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(max_length=2000, help_text=_("Normalized: lowercase scheme and host, no fragment."))
@@ -56,6 +62,17 @@ class Source(models.Model):
     archived_url = models.URLField(max_length=2000, blank=True)
     reliability = models.CharField(
         max_length=8, choices=Reliability, blank=True, help_text=_("Blank: inherit the domain's reliability.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who first added it; empty for sources added before this was recorded."),
+    )
+    added_as_evidence = models.BooleanField(
+        default=False, help_text=_("First added as the evidence of a verdict or an adjudication.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,10 +1,11 @@
 """Reads of sources and domain entries, shaped for the API.
 
 They take the ids of the projects the caller may see (a queryset the caller's permissions
-build), so that this app never needs to know about memberships.
+build), so that this app never needs to know about memberships; which sources blind review
+lets a member see is decided by the annotations app, from these querysets.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sources.models import Domain, Source
 
@@ -14,5 +15,24 @@ def sources_of_projects(project_ids) -> QuerySet[Source]:
     return Source.objects.filter(project__in=project_ids).with_effective_reliability()
 
 
+def shared_or_added_by(user) -> Q:
+    """Sources added outside any verdict or adjudication, and those ``user`` added themselves."""
+    return Q(added_as_evidence=False) | Q(added_by=user)
+
+
 def domain_entries_of_projects(project_ids) -> QuerySet[Domain]:
     return Domain.objects.filter(project__in=project_ids)
+
+
+def inherited_reliability(*, project_id: int, domain: str) -> str:
+    """The reliability a source on ``domain`` without one of its own inherits: that of the project's
+    most specific rated entry for the domain or a parent domain (as ``with_effective_reliability``
+    decides for saved sources), else ""; one query."""
+    labels = domain.split(".")
+    covering = [".".join(labels[index:]) for index in range(len(labels))]
+    ratings = dict(
+        Domain.objects.filter(project=project_id, domain__in=covering)
+        .exclude(reliability="")
+        .values_list("domain", "reliability")
+    )
+    return next((ratings[name] for name in covering if name in ratings), "")

@@ -29,8 +29,9 @@ def check_text(field: str, value: str) -> str:
 
 
 def clean_fields(source: Source) -> None:
-    # The project is already a model instance; the unique URL is left to the database.
-    source.full_clean(exclude={"project"}, validate_unique=False, validate_constraints=False)
+    # The project and the user who added it are already model instances (checking them would
+    # cost a query each); the unique URL is left to the database.
+    source.full_clean(exclude={"project", "added_by"}, validate_unique=False, validate_constraints=False)
 
 
 def checked_url(url: str) -> str:
@@ -40,41 +41,76 @@ def checked_url(url: str) -> str:
         raise for_field("url", error) from None
 
 
+def new_source(
+    *,
+    project: Model,
+    url: str,
+    title: str = "",
+    actor: Model | None = None,
+    as_evidence: bool = False,
+    **details,
+) -> Source:
+    """The source ``get_or_create_source`` creates when the project has none for ``url``, checked
+    but not saved. Raises ValidationError keyed by field, TypeError for a field it cannot set."""
+    normalized = checked_url(url)
+    source = Source(
+        project=project,
+        url=normalized,
+        domain=domain_of(normalized),
+        title=checked_title(title),
+        added_by=actor,
+        added_as_evidence=as_evidence,
+    )
+    apply_changes(source, details)
+    clean_fields(source)
+    return source
+
+
 @transaction.atomic
-def get_or_create_source(*, project: Model, url: str, title: str = "", **details) -> tuple[Source, bool]:
+def get_or_create_source(
+    *,
+    project: Model,
+    url: str,
+    title: str = "",
+    actor: Model | None = None,
+    as_evidence: bool = False,
+    **details,
+) -> tuple[Source, bool]:
     """The project's source for ``url`` (found by its normalized form) and whether it was created now.
 
     ``details`` (publisher, kind, accessed_on, archived_url, reliability) apply only to a new
-    source; an existing one keeps its own, but gets ``title`` if it had none. Safe under
-    concurrent calls: the unique (project, url) constraint decides, and the loser of a race
+    source; an existing one keeps its own, but gets ``title`` if it had none. A new source records
+    ``actor`` as the one who added it and ``as_evidence`` (added as the evidence of a verdict or
+    an adjudication, which blind review hides); an existing one keeps who added it and how. Safe
+    under concurrent calls: the unique (project, url) constraint decides, and the loser of a race
     reads the winner's row. Raises ValidationError ({"url": [...]}, {"title": [...]}, ...).
     """
-    normalized = checked_url(url)
-    title = checked_title(title)
-    existing = source_at(project, normalized)
-    if existing is not None:
-        return fill_title(existing, title), False
-    source = Source(project=project, url=normalized, domain=domain_of(normalized), title=title)
-    apply_changes(source, details)
-    clean_fields(source)
-    try:
-        with transaction.atomic():
-            source.save()
-    except IntegrityError:
-        existing = Source.objects.get(project=project, url=normalized)
-        return fill_title(existing, title), False
-    return source, True
+    source = new_source(
+        project=project, url=url, title=title, actor=actor, as_evidence=as_evidence, **details
+    )
+    existing = source_at(project, source.url)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                source.save()
+            return source, True
+        except IntegrityError:
+            existing = Source.objects.get(project=project, url=source.url)
+    return fill_title(existing, source.title), False
 
 
 @transaction.atomic
-def find_or_create_sources(*, project: Model, links: Iterable[tuple[str, str]]) -> dict[str, Source]:
+def find_or_create_sources(
+    *, project: Model, links: Iterable[tuple[str, str]], actor: Model | None, as_evidence: bool
+) -> dict[str, Source]:
     """The project's sources for many ``(url, title)`` links at once, keyed by each url as given.
 
-    The batch form of ``find_or_create_source``, in four queries at most whatever its size:
+    The batch form of ``get_or_create_source``, in four queries at most whatever its size:
     spellings of one page share one source, a new source takes the first non-empty title
-    given for it, and an untitled existing one gets that title. Sources created concurrently
-    by another request are found rather than duplicated. Raises ValidationError
-    ({"url": [...]} or {"title": [...]}) before writing anything.
+    given for it and records ``actor`` and ``as_evidence``, and an untitled existing one gets
+    that title. Sources created concurrently by another request are found rather than
+    duplicated. Raises ValidationError ({"url": [...]} or {"title": [...]}) before writing
+    anything.
     """
     normalized_of: dict[str, str] = {}
     titles: dict[str, str] = {}
@@ -87,7 +123,14 @@ def find_or_create_sources(*, project: Model, links: Iterable[tuple[str, str]]) 
         return {}
     existing = {source.url: source for source in Source.objects.filter(project=project, url__in=titles)}
     new = [
-        Source(project=project, url=url, domain=domain_of(url), title=title)
+        Source(
+            project=project,
+            url=url,
+            domain=domain_of(url),
+            title=title,
+            added_by=actor,
+            added_as_evidence=as_evidence,
+        )
         for url, title in titles.items()
         if url not in existing
     ]
@@ -115,13 +158,17 @@ def source_at(project: Model, normalized_url: str) -> Source | None:
     return Source.objects.filter(project=project, url=normalized_url).first()
 
 
-def find_or_create_source(*, project: Model, url: str, title: str = "") -> Source:
+def find_or_create_source(
+    *, project: Model, url: str, title: str = "", actor: Model | None = None, as_evidence: bool = False
+) -> Source:
     """The project's source for ``url``, created if there is none; see ``get_or_create_source``.
 
     URL problems raise ValidationError({"url": [reason]}), an unusable title
     ValidationError({"title": [reason]}).
     """
-    source, _ = get_or_create_source(project=project, url=url, title=title)
+    source, _ = get_or_create_source(
+        project=project, url=url, title=title, actor=actor, as_evidence=as_evidence
+    )
     return source
 
 

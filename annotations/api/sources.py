@@ -1,7 +1,9 @@
 """Evidence sources and the reliability of publishers' domains: /api/v1/sources/ and /api/v1/domains/.
 
 Sources are mostly created through evidence; here members read them, reviewers describe
-them, and editors rate them, directly or through their domain's entry.
+them, and editors rate them, directly or through their domain's entry. Every read goes through
+:func:`annotations.selectors.sources_visible_to`, so blind review hides the sources another
+reviewer cited from lists, filters, details and answers alike.
 """
 
 from datetime import timedelta
@@ -9,7 +11,6 @@ from typing import Literal
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,12 +18,14 @@ from rest_framework.response import Response
 
 from annotations.api.fields import IdField
 from annotations.models import Role
-from annotations.permissions import get_project_for, projects_of, require_role
+from annotations.permissions import get_project_for, require_role
+from annotations.selectors import domains_visible_to, sources_visible_to
 from sources.models import Domain, Kind, Reliability, Source
 from sources.normalization import MAX_URL_LENGTH, clean_link, normalize_domain, normalize_url
-from sources.selectors import domain_entries_of_projects, sources_of_projects
+from sources.selectors import inherited_reliability
 from sources.services import (
     get_or_create_source,
+    new_source,
     remove_domain_entry,
     set_domain_reliability,
     update_domain_entry,
@@ -33,10 +36,6 @@ from workbench.filters import DateTimeFilter, IdFilter
 UNRATED = "unrated"
 RELIABILITY_FILTER_CHOICES = [*Reliability.choices, (UNRATED, "Unrated")]
 RELIABILITY_HELP = "high, medium or low; an empty string clears it."
-
-
-def visible_project_ids(user) -> QuerySet:
-    return projects_of(user).values("pk")
 
 
 class SourceDetailsInput(serializers.Serializer):
@@ -181,7 +180,10 @@ class SourceFilter(django_filters.FilterSet):
         summary="Find or create a source by its normalized URL (reviewers and up)",
         description=(
             "Creates the source (201), or answers the project's existing source for the same normalized "
-            "URL (200), which keeps its fields but gets `title` if it had none."
+            "URL (200), which keeps its fields but gets `title` if it had none. A source that another "
+            "member cited as evidence the caller may not see yet (blind review) is answered as if new "
+            "(201, with only what the caller sent) and stays hidden from them until that evidence is "
+            "revealed to them, or they cite it themselves."
         ),
     ),
     partial_update=extend_schema(
@@ -198,20 +200,27 @@ class SourceViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return sources_of_projects(visible_project_ids(self.request.user)).order_by("url", "id")
+        return sources_visible_to(self.request.user).order_by("url", "id")
 
-    def fresh(self, source: Source) -> Source:
-        return sources_of_projects(visible_project_ids(self.request.user)).get(pk=source.pk)
+    def fresh(self, source: Source) -> Source | None:
+        return sources_visible_to(self.request.user).filter(pk=source.pk).first()
 
     def create(self, request):
         payload = CreateSourceInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         project = get_project_for(request.user, data.pop("project"), role=Role.REVIEWER)
-        source, created = get_or_create_source(project=project, **data)
+        source, created = get_or_create_source(project=project, actor=request.user, **data)
+        visible = self.fresh(source)
+        if visible is None:
+            # Neither a 200 nor the row's own fields: either would tell the caller that someone
+            # cited this address already, and how they described it.
+            return Response(
+                SourceSerializer(as_if_new(source, project=project, sent=data)).data,
+                status=status.HTTP_201_CREATED,
+            )
         return Response(
-            SourceSerializer(self.fresh(source)).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            SourceSerializer(visible).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
     def partial_update(self, request, pk=None):
@@ -223,6 +232,15 @@ class SourceViewSet(
             require_role(request.user, project, Role.EDITOR)
         update_source(source=source, **payload.validated_data)
         return Response(SourceSerializer(self.fresh(source)).data)
+
+
+def as_if_new(source: Source, *, project, sent: dict) -> Source:
+    """What creating ``source`` from ``sent`` would have answered had the project not had it."""
+    echo = new_source(project=project, **sent)
+    echo.pk = source.pk
+    echo.created_at = echo.updated_at = timezone.now()
+    echo.effective_reliability = inherited_reliability(project_id=project.pk, domain=echo.domain)
+    return echo
 
 
 class SetDomainReliabilityInput(serializers.Serializer):
@@ -302,7 +320,7 @@ class DomainViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return domain_entries_of_projects(visible_project_ids(self.request.user)).order_by("domain", "id")
+        return domains_visible_to(self.request.user).order_by("domain", "id")
 
     def editable_entry(self) -> Domain:
         entry = self.get_object()

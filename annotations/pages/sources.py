@@ -1,4 +1,5 @@
-"""A project's evidence sources, and editors rating their reliability."""
+"""A project's evidence sources, as blind review lets the member see them, and editors rating
+their reliability."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,16 +15,13 @@ from annotations.pages.forms import (
     SourceReliabilityForm,
     add_service_error,
 )
-from annotations.permissions import (
-    projects_of,
-)
-from sources.selectors import sources_of_projects
+from annotations.selectors import sources_visible_to
 from sources.services import update_source
 
 
 def source_list_response(request, project, *, bound: dict | None = None, status: int = 200):
     form = SourceFilterForm(request.GET or None)
-    sources = sources_of_projects([project.id]).order_by("url", "id")
+    sources = sources_visible_to(request.user).filter(project=project).order_by("url", "id")
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             sources = sources.search(q)
@@ -52,7 +50,7 @@ def source_list(request, project_id):
 @login_required
 @require_POST
 def source_reliability(request, source_id):
-    source = get_object_or_404(sources_of_projects(projects_of(request.user).values("pk")), pk=source_id)
+    source = get_object_or_404(sources_visible_to(request.user), pk=source_id)
     project = project_for(request, source.project_id, role=Role.EDITOR)
     form = SourceReliabilityForm(request.POST, auto_id=f"id_source{source.pk}_%s")
     if form.is_valid():

@@ -35,3 +35,5 @@ from annotations.selectors.review import claims_of_disagreement as claims_of_dis
 from annotations.selectors.review import disagreements_visible_to as disagreements_visible_to
 from annotations.selectors.review import open_disagreements_of as open_disagreements_of
 from annotations.selectors.review import project_disagreements as project_disagreements
+from annotations.selectors.sources import domains_visible_to as domains_visible_to
+from annotations.selectors.sources import sources_visible_to as sources_visible_to

@@ -216,7 +216,10 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
     evidence = []
     for project, pieces in by_project.items():
         sources = find_or_create_sources(
-            project=project, links=[(p["url"], p.get("title", "")) for _, _, p in pieces]
+            project=project,
+            links=[(p["url"], p.get("title", "")) for _, _, p in pieces],
+            actor=actor,
+            as_evidence=True,
         )
         evidence += [
             (

@@ -24,12 +24,18 @@ def attach_evidence(
     adjudication: Adjudication | None = None,
 ) -> list[Evidence]:
     """Create the evidence of a verdict or an adjudication, finding or creating each source by its
-    normalized URL, and record it. A fixed number of queries for any number of pieces."""
+    normalized URL, and record it. A fixed number of queries for any number of pieces.
+
+    A source created here is marked as added by ``actor`` as evidence, so that blind review
+    hides it from members who may not see this evidence yet."""
     if not evidence:
         return []
     project = annotation.article.project
     sources = find_or_create_sources(
-        project=project, links=[(item["url"], item.get("title", "")) for item in evidence]
+        project=project,
+        links=[(item["url"], item.get("title", "")) for item in evidence],
+        actor=actor,
+        as_evidence=True,
     )
     pieces = Evidence.objects.bulk_create(
         Evidence(

@@ -15,7 +15,7 @@ from sources.services import (
     update_domain_entry,
     update_source,
 )
-from tests.factories import make_project
+from tests.factories import make_project, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_a_batch_of_links_finds_or_creates_each_page_once_in_fixed_queries(djang
         ("https://example.org/titled", "Not replacing"),
     ]
     with django_assert_max_num_queries(4 + 2):  # and a savepoint with its release
-        sources = find_or_create_sources(project=project, links=links)
+        sources = find_or_create_sources(project=project, links=links, actor=None, as_evidence=True)
     assert set(sources) == {url for url, _ in links}
     assert sources["HTTPS://EXAMPLE.ORG/new/0#again"] == sources["https://example.org/new/0"]
     assert sources["https://example.org/new/0"].title == "New 0"
@@ -114,13 +114,46 @@ def test_a_batch_of_links_finds_or_creates_each_page_once_in_fixed_queries(djang
     assert Source.objects.get(pk=known.pk).title == "Known"
     assert Source.objects.get(pk=titled.pk).title == "Kept"
     assert Source.objects.filter(project=project).count() == 14
-    assert find_or_create_sources(project=project, links=[]) == {}
+    assert find_or_create_sources(project=project, links=[], actor=None, as_evidence=True) == {}
+
+
+def test_a_new_source_records_who_added_it_and_whether_as_evidence_and_an_existing_one_keeps_both():
+    """Who first added a source, and whether as evidence, stays with it whoever finds it later."""
+    project = make_project()
+    first, second = make_user(), make_user()
+    direct, created = get_or_create_source(project=project, url="https://example.org/direct", actor=first)
+    assert created
+    assert (direct.added_by, direct.added_as_evidence) == (first, False)
+    cited = find_or_create_sources(
+        project=project,
+        links=[("https://example.org/cited", ""), ("https://example.org/direct", "")],
+        actor=second,
+        as_evidence=True,
+    )
+    assert (
+        cited["https://example.org/cited"].added_by,
+        cited["https://example.org/cited"].added_as_evidence,
+    ) == (
+        second,
+        True,
+    )
+    again, created = get_or_create_source(project=project, url="https://example.org/cited", actor=first)
+    assert not created
+    assert sorted(Source.objects.values_list("url", "added_by", "added_as_evidence")) == [
+        ("https://example.org/cited", second.pk, True),
+        ("https://example.org/direct", first.pk, False),
+    ]
 
 
 def test_a_bad_link_in_a_batch_writes_nothing():
     project = make_project()
     with pytest.raises(ValidationError) as caught:
-        find_or_create_sources(project=project, links=[("https://example.org/a", ""), ("javascript:x", "")])
+        find_or_create_sources(
+            project=project,
+            links=[("https://example.org/a", ""), ("javascript:x", "")],
+            actor=None,
+            as_evidence=True,
+        )
     assert "url" in caught.value.message_dict
     assert Source.objects.count() == 0
 
