@@ -29,6 +29,15 @@ def update_project(*, actor, project_id: int, **changes) -> Project:
     """Change a project's settings (admins only). Locks the project row; a new number of required
     verdicts re-derives the status of every claim in the project."""
     project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    return change_project_settings(project=project, **changes)
+
+
+@transaction.atomic
+def change_project_settings(*, project: Project, **changes) -> Project:
+    """Apply ``changes`` to ``project`` (its row locked by the caller) and re-derive the status of
+    every claim when the number of required verdicts changed: the checks of data behind
+    ``update_project``, without its check of people, for callers that decide who may (the admin).
+    Raises ValidationError keyed by field."""
     required_before = project.required_verdicts
     for field, value in changes.items():
         setattr(project, field, value)
