@@ -20,20 +20,56 @@ says why; no function raises or returns NaN for degenerate data. Every figure ca
 claims and verdicts it was computed from. All returned numbers are plain Python ``int``/``float``, so
 ``dataclasses.asdict`` output is JSON-serialisable once the reviewer ids are.
 
+Too few claims
+--------------
+A chance-corrected figure (Fleiss' and Cohen's kappa, Krippendorff's alpha) needs at least
+:data:`MIN_CLAIMS` claims with two or more ratings: on a single claim its expected agreement would be
+estimated from that claim alone, a number that means nothing. Below that it is ``None`` with the
+reason. Percent agreement is an observed share and is given from one claim on ("1 of 1 agreed").
+
+Confidence intervals
+--------------------
+Every verdict figure carries a :class:`Interval`: the 95 % percentile bootstrap interval over claims.
+The claims behind the figure (its ``n_claims``) are resampled with replacement, ``n_claims`` at a time,
+:data:`N_RESAMPLES` times; the figure is recomputed on each resample and the 2.5th and 97.5th
+percentiles of those values are the bounds. Claims are the unit resampled because they are what was
+sampled; the ratings of one claim are not independent of each other (cf. Zapf et al. 2016, "Measuring
+inter-rater reliability for nominal data -- which coefficients and confidence intervals are
+appropriate?", BMC Medical Research Methodology 16:93). The generator is seeded with
+:data:`BOOTSTRAP_SEED`, so the same data always gives the same interval, whatever order the verdicts
+come in.
+
+The interval is ``None`` with a reason when the figure itself is ``None``, when there are fewer than
+:data:`MIN_CLAIMS` claims to resample, or when the figure is undefined on any resample (for example a
+resample that holds a single rating): dropping those resamples would bias the interval, and their
+presence says the figure rests on very few claims with differing ratings.
+
+A resample only changes how often each claim occurs, and claims with the same ratings (the same row
+of the claims x ratings count table) contribute identically. So each distinct row is counted once,
+its multiplicities across all resamples are drawn at once from the multinomial distribution that
+drawing claims with replacement gives, and each figure is computed for all resamples together from
+per-row sums -- for alpha from the rows' coincidence matrices weighted by the multiplicities. The cost
+grows with the number of distinct rows (a few hundred at most for two to four verdicts per claim), not
+with resamples x claims.
+
 Libraries
 ---------
 Krippendorff's alpha is computed by the ``krippendorff`` package (it handles missing values and
 reproduces Krippendorff's 2011 worked example at every level, see :func:`krippendorff_alpha`). The kappas
 and percent agreement are short closed formulas over count tables, computed here with numpy so that the
 whole summary needs one pass over the data; the tests cross-check them against scikit-learn and
-statsmodels.
+statsmodels. The bootstrap draws with numpy's ``Generator.multinomial`` and takes its percentiles with
+``numpy.quantile``; alpha over a resample is the same coincidence-matrix formula the package
+implements, applied to all resamples at once (``scipy.stats.bootstrap`` would recompute every figure
+from resampled claim indices, resamples x claims work per figure), and the tests check it against
+``krippendorff.alpha`` on each resample.
 """
 
 import math
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Literal
 
@@ -42,12 +78,17 @@ import numpy as np
 
 __all__ = [
     "ALPHA_LEVELS",
+    "BOOTSTRAP_SEED",
+    "CONFIDENCE",
+    "MIN_CLAIMS",
+    "N_RESAMPLES",
     "OFF_SCALE_RATINGS",
     "SPAN_MODES",
     "TRUTH_SCALE",
     "AgreementSummary",
     "AlphaLevel",
     "Figure",
+    "Interval",
     "PairAgreement",
     "SpanAgreement",
     "SpanFigure",
@@ -81,6 +122,14 @@ ALPHA_LEVELS: tuple[AlphaLevel, ...] = ("nominal", "ordinal", "interval")
 SpanMode = Literal["exact", "overlap"]
 SPAN_MODES: tuple[SpanMode, ...] = ("exact", "overlap")
 
+MIN_CLAIMS = 2
+"""Fewest claims with two or more ratings a chance-corrected figure, or any interval, is computed on."""
+
+CONFIDENCE = 0.95
+N_RESAMPLES = 1000
+BOOTSTRAP_SEED = 20110101
+"""Seed of every bootstrap: fixed, so the same data always gives the same interval."""
+
 Verdict = tuple[Hashable, Hashable, str | None]
 Span = tuple[Hashable, int, int]
 
@@ -91,24 +140,56 @@ _SCALE_VALUES = np.array(list(TRUTH_SCALE.values()), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Interval:
+    """A percentile bootstrap confidence interval over claims (see the module docstring).
+
+    Either ``low <= high`` are both set, or both are ``None`` and ``reason`` says why.
+    """
+
+    low: float | None
+    high: float | None
+    reason: str | None = None
+    confidence: float = CONFIDENCE
+    n_resamples: int = N_RESAMPLES
+
+    def __post_init__(self) -> None:
+        if (self.low is None) != (self.high is None) or (self.low is None) == (self.reason is None):
+            raise ValueError("An Interval has both bounds or a reason, not both and not neither.")
+        if self.low is not None and not (math.isfinite(self.low) and math.isfinite(self.high)):
+            raise ValueError("Interval bounds must be finite.")
+        if self.low is not None and self.low > self.high:
+            raise ValueError("An Interval's low bound cannot exceed its high bound.")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Figure:
     """One agreement figure.
 
     Exactly one of ``value`` and ``reason`` is set. ``n_claims`` and ``n_verdicts`` count the claims and
     verdicts the figure was computed from (for a figure that could not be computed: the ones that were
-    available).
+    available). ``interval`` is its bootstrap confidence interval; every verdict figure of this module
+    has one (possibly ``None``-bounded with a reason), ``None`` only on figures built elsewhere.
     """
 
     value: float | None
     reason: str | None = None
     n_claims: int
     n_verdicts: int
+    interval: Interval | None = None
 
     def __post_init__(self) -> None:
         if (self.value is None) == (self.reason is None):
             raise ValueError("A Figure has either a value or a reason, not both and not neither.")
         if self.value is not None and not math.isfinite(self.value):
             raise ValueError("A Figure value must be finite.")
+
+    @property
+    def n_pairable(self) -> int:
+        """The pairable values behind the figure: the ratings of the claims holding two or more of them,
+        sum of m_u over claims with m_u >= 2 (Krippendorff's n..); for a reviewer pair, two per claim
+        both rated. Every figure of this module is computed from its pairable values only, so this is
+        ``n_verdicts`` under the name a methods reader looks for."""
+        return self.n_verdicts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,6 +271,8 @@ class _Verdicts:
     rating: np.ndarray
     # counts[claim, rating]: how many reviewers gave that rating to that claim.
     counts: np.ndarray
+    # Bootstrap resamples drawn so far, shared by the figures over the same claims (see _resamples).
+    resamples: dict[str, "_Resamples"] = field(default_factory=dict, compare=False)
 
 
 def _prepare(units: Iterable[Verdict]) -> _Verdicts:
@@ -225,37 +308,143 @@ def _prepare(units: Iterable[Verdict]) -> _Verdicts:
     return _Verdicts(ratings, reviewers, claim, reviewer, rating, counts)
 
 
-def _value(value: float, *, n_claims: int, n_verdicts: int, what: str) -> Figure:
-    """A Figure for a computed value; a non-finite value becomes a reason instead of NaN/inf."""
+# --- Figures with bootstrap intervals -------------------------------------------------------------
+
+NO_FIGURE_NO_INTERVAL = "The figure itself could not be computed, so it has no interval."
+# The messages say "two" for MIN_CLAIMS.
+TOO_FEW_TO_RESAMPLE = "An interval needs at least two claims to resample."
+
+
+@dataclass(frozen=True, slots=True)
+class _Resamples:
+    """The distinct rows of a count table (one row per claim) and how often each occurs in every
+    bootstrap resample: ``weights[b, p]`` is the multiplicity of ``patterns[p]`` in resample ``b``, and
+    every row of ``weights`` sums to ``n_claims``."""
+
+    patterns: np.ndarray
+    weights: np.ndarray
+    n_claims: int
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``rows`` in lexicographic order, and how often each occurs.
+
+    Sorted by the data alone, so that the resamples drawn over them do not depend on the order of the
+    claims (``numpy.unique(axis=0)`` gives the same, several times slower).
+    """
+    ordered = rows[np.lexsort(rows.T[::-1])]
+    starts = np.flatnonzero(np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
+def _resample(patterns: np.ndarray, frequencies: np.ndarray) -> _Resamples:
+    """:data:`N_RESAMPLES` resamples, with replacement, of claims of which ``frequencies[p]`` have the
+    count row ``patterns[p]``.
+
+    Drawing ``n`` claims with replacement and counting each distinct row among them gives multinomial
+    counts whose probabilities are the rows' shares, so the counts are drawn directly.
+    """
+    n = int(frequencies.sum())
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    # Float weights, so that the products below run as BLAS matrix products.
+    weights = rng.multinomial(n, frequencies / n, size=N_RESAMPLES).astype(np.float64)
+    return _Resamples(patterns, weights, n)
+
+
+def _interval(distribution: np.ndarray, what: str) -> Interval:
+    """The percentile interval of a bootstrap distribution, in which NaN marks an undefined resample."""
+    undefined = int(np.count_nonzero(np.isnan(distribution)))
+    if undefined:
+        return Interval(
+            low=None,
+            high=None,
+            reason=f"{what} is undefined on {undefined} of {len(distribution)} resamples of the claims "
+            "(those holding a single rating): too few claims with differing ratings for an interval.",
+        )
+    low, high = np.quantile(distribution, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
+    return Interval(low=float(low), high=float(high))
+
+
+def _missing(reason: str, *, n_claims: int, n_verdicts: int) -> Figure:
+    interval = Interval(low=None, high=None, reason=NO_FIGURE_NO_INTERVAL)
+    return Figure(value=None, reason=reason, n_claims=n_claims, n_verdicts=n_verdicts, interval=interval)
+
+
+def _value(
+    value: float,
+    distribution: Callable[[], np.ndarray],
+    *,
+    n_claims: int,
+    n_verdicts: int,
+    what: str,
+) -> Figure:
+    """A Figure for a computed value with its interval from ``distribution()`` (the value on every
+    resample, NaN where undefined); a non-finite value becomes a reason instead of NaN/inf."""
     value = float(value)
     if not math.isfinite(value):
-        return Figure(
-            value=None,
-            reason=f"{what} is undefined for these data.",
+        return _missing(f"{what} is undefined for these data.", n_claims=n_claims, n_verdicts=n_verdicts)
+    if n_claims < MIN_CLAIMS:
+        interval = Interval(low=None, high=None, reason=TOO_FEW_TO_RESAMPLE)
+    else:
+        interval = _interval(distribution(), what)
+    return Figure(value=value, n_claims=n_claims, n_verdicts=n_verdicts, interval=interval)
+
+
+def _too_few_claims(rows: np.ndarray, label: str) -> Figure | None:
+    """The missing Figure of a chance-corrected coefficient over ``rows`` when they are too few."""
+    n_claims, n_verdicts = len(rows), int(rows.sum())
+    if n_claims == 0:
+        return _missing(f"No claim has two or more {label}.", n_claims=0, n_verdicts=0)
+    if n_claims < MIN_CLAIMS:
+        return _missing(
+            f"Only one claim has two or more {label}: a chance-corrected figure needs at least two, "
+            "since on one claim its chance agreement would come from that claim alone.",
             n_claims=n_claims,
             n_verdicts=n_verdicts,
         )
-    return Figure(value=value, n_claims=n_claims, n_verdicts=n_verdicts)
+    return None
 
 
 def _multi_rated(counts: np.ndarray) -> np.ndarray:
     return counts[counts.sum(axis=1) >= 2]
 
 
-def _mean_pair_agreement(counts: np.ndarray) -> float:
-    """Mean over rows of the share of agreeing ordered rater pairs, each row with its own n_i."""
+def _rows(verdicts: _Verdicts, *, scale: bool) -> np.ndarray:
+    """The count rows of the claims with two or more ratings: every rating, or truth-scale ones only."""
+    counts = verdicts.counts[:, : len(TRUTH_SCALE)] if scale else verdicts.counts
+    return _multi_rated(counts)
+
+
+def _resamples(verdicts: _Verdicts, *, scale: bool) -> _Resamples:
+    """The resamples of :func:`_rows`, drawn once per set of verdicts: percent agreement, Fleiss' kappa and
+    nominal alpha (or ordinal and interval alpha) are figures over the same claims and share them."""
+    key = "scale" if scale else "every rating"
+    if key not in verdicts.resamples:
+        verdicts.resamples[key] = _resample(*_distinct_rows(_rows(verdicts, scale=scale)))
+    return verdicts.resamples[key]
+
+
+def _pair_agreement_per_claim(counts: np.ndarray) -> np.ndarray:
+    """Per row, the share of agreeing ordered rater pairs, each row with its own n_i."""
     n = counts.sum(axis=1)
-    agreeing = (counts * (counts - 1)).sum(axis=1)
-    return float(np.mean(agreeing / (n * (n - 1))))
+    return (counts * (counts - 1)).sum(axis=1) / (n * (n - 1))
+
+
+def _percent_distribution(resamples: _Resamples) -> np.ndarray:
+    return resamples.weights @ _pair_agreement_per_claim(resamples.patterns) / resamples.n_claims
 
 
 def _percent_agreement(verdicts: _Verdicts) -> Figure:
-    rows = _multi_rated(verdicts.counts)
+    rows = _rows(verdicts, scale=False)
     n_claims, n_verdicts = len(rows), int(rows.sum())
     if n_claims == 0:
-        return Figure(value=None, reason="No claim has two or more verdicts.", n_claims=0, n_verdicts=0)
+        return _missing("No claim has two or more verdicts.", n_claims=0, n_verdicts=0)
     return _value(
-        _mean_pair_agreement(rows), n_claims=n_claims, n_verdicts=n_verdicts, what="Percent agreement"
+        float(np.mean(_pair_agreement_per_claim(rows))),
+        lambda: _percent_distribution(_resamples(verdicts, scale=False)),
+        n_claims=n_claims,
+        n_verdicts=n_verdicts,
+        what="Percent agreement",
     )
 
 
@@ -267,30 +456,39 @@ def percent_agreement(units: Iterable[Verdict]) -> Figure:
     claims (Fleiss 1971, "Measuring nominal scale agreement among many raters", Psychological Bulletin
     76(5), P-bar), each claim using its own n_i as Gwet (2014, Handbook of Inter-Rater Reliability, 4th
     ed.) does for missing ratings, cf. ``pa.coeff.raw`` in his irrCAC package. Ratings are compared as
-    nominal categories.
+    nominal categories. Given from one claim on; its interval needs :data:`MIN_CLAIMS`.
     """
     return _percent_agreement(_prepare(units))
 
 
+def _fleiss_from(observed, totals):
+    """Fleiss' kappa from P-bar and the rating totals (the last axis); NaN where only one rating occurs."""
+    shares = totals / totals.sum(axis=-1, keepdims=True)
+    chance = (shares * shares).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (observed - chance) / (1.0 - chance)
+    return np.where(np.count_nonzero(totals, axis=-1) >= 2, kappa, np.nan)
+
+
 def _fleiss_kappa(verdicts: _Verdicts) -> Figure:
-    rows = _multi_rated(verdicts.counts)
+    rows = _rows(verdicts, scale=False)
+    if (missing := _too_few_claims(rows, "verdicts")) is not None:
+        return missing
     n_claims, n_verdicts = len(rows), int(rows.sum())
-    if n_claims == 0:
-        return Figure(value=None, reason="No claim has two or more verdicts.", n_claims=0, n_verdicts=0)
     totals = rows.sum(axis=0)
     if np.count_nonzero(totals) < 2:
-        return Figure(
-            value=None,
-            reason="Only one rating was given, so chance agreement is 1 and kappa is undefined.",
+        return _missing(
+            "Only one rating was given, so chance agreement is 1 and kappa is undefined.",
             n_claims=n_claims,
             n_verdicts=n_verdicts,
         )
-    observed = _mean_pair_agreement(rows)
-    shares = totals / n_verdicts
-    chance = float(shares @ shares)
-    return _value(
-        (observed - chance) / (1.0 - chance), n_claims=n_claims, n_verdicts=n_verdicts, what="Fleiss' kappa"
-    )
+
+    def distribution():
+        resamples = _resamples(verdicts, scale=False)
+        return _fleiss_from(_percent_distribution(resamples), resamples.weights @ resamples.patterns)
+
+    kappa = _fleiss_from(float(np.mean(_pair_agreement_per_claim(rows))), totals)
+    return _value(kappa, distribution, n_claims=n_claims, n_verdicts=n_verdicts, what="Fleiss' kappa")
 
 
 def fleiss_kappa(units: Iterable[Verdict]) -> Figure:
@@ -310,46 +508,96 @@ def fleiss_kappa(units: Iterable[Verdict]) -> Figure:
     Bulletin 76(5), 378-382) and equals ``statsmodels.stats.inter_rater.fleiss_kappa``. With unequal
     counts it differs slightly from Gwet's variant, whose p_j is the mean over claims of each claim's
     share of rating j (claims, not verdicts, weigh the same) and includes single-verdict claims; here
-    claims with a single verdict are left out, as they carry no agreement information. ``None`` when no
-    claim has two verdicts or only one rating occurs.
+    claims with a single verdict are left out, as they carry no agreement information. ``None`` when
+    fewer than :data:`MIN_CLAIMS` claims have two verdicts or only one rating occurs.
     """
     return _fleiss_kappa(_prepare(units))
 
 
+def _alpha_from_coincidences(coincidences: np.ndarray, level: AlphaLevel) -> np.ndarray:
+    """Krippendorff's alpha of each ``values x values`` coincidence matrix in ``coincidences[..., :, :]``.
+
+    alpha = 1 - D_o / D_e = 1 - (n - 1) sum_ck o_ck delta_ck / sum_ck n_c n_k delta_ck (Krippendorff 2011),
+    with n_c the marginals and n their sum. The nominal metric is [c != k]; the interval metric
+    (c - k)^2 over the truth-scale values 1..5; the ordinal metric (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2
+    depends on each matrix's own marginals. NaN where fewer than two values occur (D_e = 0).
+    """
+    marginals = coincidences.sum(axis=-1)
+    n = marginals.sum(axis=-1)
+    size = coincidences.shape[-1]
+    if level == "nominal":
+        delta = 1.0 - np.eye(size)
+    elif level == "interval":
+        delta = np.subtract.outer(_SCALE_VALUES, _SCALE_VALUES) ** 2
+    else:
+        # For c <= k, sum_{g=c..k} n_g - (n_c + n_k) / 2 = N_k - N_c + (n_c - n_k) / 2 with N the
+        # cumulative marginals; the same expression for c > k is its negative, so squaring covers both.
+        cumulative = np.cumsum(marginals, axis=-1)
+        delta = (
+            cumulative[..., None, :]
+            - cumulative[..., :, None]
+            + (marginals[..., :, None] - marginals[..., None, :]) / 2
+        ) ** 2
+    observed = (coincidences * delta).sum(axis=(-2, -1))
+    expected = (marginals[..., :, None] * marginals[..., None, :] * delta).sum(axis=(-2, -1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1.0 - (n - 1.0) * observed / expected
+    return np.where(np.count_nonzero(marginals, axis=-1) >= 2, alpha, np.nan)
+
+
+def _alpha_distribution(resamples: _Resamples, level: AlphaLevel) -> np.ndarray:
+    """Alpha on every resample, from the claims' coincidence matrices weighted by their multiplicities.
+
+    A claim with m values, n_c of them c, adds o_ck = n_c (n_k - [c = k]) / (m - 1) to the coincidence
+    matrix (Krippendorff 2011), so a resample's matrix is the weighted sum of its distinct claims'
+    matrices: one matrix product for all resamples.
+    """
+    patterns = resamples.patterns.astype(np.float64)
+    n_patterns, size = patterns.shape
+    per_claim = patterns[:, :, None] * (patterns[:, None, :] - np.eye(size))
+    per_claim /= (patterns.sum(axis=1) - 1.0)[:, None, None]
+    coincidences = (resamples.weights @ per_claim.reshape(n_patterns, size * size)).reshape(-1, size, size)
+    return _alpha_from_coincidences(coincidences, level)
+
+
 def _krippendorff_alpha(verdicts: _Verdicts, level: AlphaLevel) -> Figure:
     if level == "nominal":
-        counts = verdicts.counts
         label = "ratings"
     elif level in ("ordinal", "interval"):
         # Off-scale ratings have no position on the truth scale: at these levels they are missing values.
-        counts = verdicts.counts[:, : len(TRUTH_SCALE)]
         label = "truth-scale ratings"
     else:
         raise ValueError(f"level must be one of {ALPHA_LEVELS}, not {level!r}.")
+    scale = level != "nominal"
 
     # Krippendorff's alpha only uses pairable values: units holding two or more of them.
-    rows = _multi_rated(counts)
+    rows = _rows(verdicts, scale=scale)
+    if (missing := _too_few_claims(rows, label)) is not None:
+        return missing
     n_claims, n_verdicts = len(rows), int(rows.sum())
-    if n_claims == 0:
-        return Figure(value=None, reason=f"No claim has two or more {label}.", n_claims=0, n_verdicts=0)
     used = rows.sum(axis=0) > 0
     if np.count_nonzero(used) < 2:
-        return Figure(
-            value=None,
-            reason=f"Only one of the {label} occurs, so there is no variation to measure agreement against.",
+        return _missing(
+            f"Only one of the {label} occurs, so there is no variation to measure agreement against.",
             n_claims=n_claims,
             n_verdicts=n_verdicts,
         )
     if level == "nominal":
         # Nominal distances ignore the codes' values: unused ratings can be dropped, the rest coded 0..k.
-        rows = rows[:, used]
-        domain = np.arange(rows.shape[1], dtype=np.float64)
+        table = rows[:, used]
+        domain = np.arange(table.shape[1], dtype=np.float64)
     else:
         # The interval metric uses the values themselves and the ordinal metric their order, so every
         # column keeps its truth-scale value 1..5 (an unused column has zero marginal and adds nothing).
-        domain = _SCALE_VALUES
-    value = krippendorff.alpha(value_counts=rows, value_domain=domain, level_of_measurement=level)
-    return _value(value, n_claims=n_claims, n_verdicts=n_verdicts, what="Krippendorff's alpha")
+        table, domain = rows, _SCALE_VALUES
+    value = krippendorff.alpha(value_counts=table, value_domain=domain, level_of_measurement=level)
+    return _value(
+        value,
+        lambda: _alpha_distribution(_resamples(verdicts, scale=scale), level),
+        n_claims=n_claims,
+        n_verdicts=n_verdicts,
+        what="Krippendorff's alpha",
+    )
 
 
 def krippendorff_alpha(units: Iterable[Verdict], level: AlphaLevel) -> Figure:
@@ -366,47 +614,77 @@ def krippendorff_alpha(units: Iterable[Verdict], level: AlphaLevel) -> Figure:
     table it documents as an alternative to the reliability matrix, and the table this module already
     holds). It reproduces Krippendorff's (2011) worked example -- 4 observers x 12 units with missing
     values -- at all three levels (nominal 0.743, ordinal 0.815, interval 0.849), and its ordinal metric is
-    the one above, so no hand-written formula is needed.
+    the one above, so no hand-written formula is needed for the value. The interval's resamples are
+    computed by :func:`_alpha_distribution` (see the module docstring).
 
-    ``None`` when no claim has two values at that level, or when only one value occurs among them
-    (D_e = 0). Raises ``ValueError`` for an unknown level.
+    ``None`` when fewer than :data:`MIN_CLAIMS` claims have two values at that level, or when only one
+    value occurs among them (D_e = 0). Raises ``ValueError`` for an unknown level.
     """
     return _krippendorff_alpha(_prepare(units), level)
 
 
-def _kappa_from_table(table: np.ndarray) -> Figure:
-    """Cohen's kappa from a square confusion table of two reviewers, in exact integer arithmetic.
+def _claim_cells(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The claims two reviewers both rated, as distinct rows and their frequencies: a claim's row is the
+    flat index of its cell in their confusion table, and the table holds how many claims each has."""
+    cells = np.flatnonzero(table)
+    return cells[:, None], table.ravel()[cells]
+
+
+def _pair_distributions(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cohen's kappa (NaN where chance agreement is 1) and percent agreement of two reviewers on every
+    resample of the claims both rated, each claim being one cell of their confusion table."""
+    n, size = int(table.sum()), table.shape[0]
+    resamples = _resample(*_claim_cells(table))
+    rows, columns = np.divmod(resamples.patterns[:, 0], size)
+    categories = np.arange(size)
+    agreeing = resamples.weights @ (rows == columns).astype(np.float64)
+    by_row = resamples.weights @ (rows[:, None] == categories).astype(np.float64)
+    by_column = resamples.weights @ (columns[:, None] == categories).astype(np.float64)
+    # Integer-valued floats far below 2**53, so chance == n * n is exact.
+    chance = (by_row * by_column).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (n * agreeing - chance) / (n * n - chance)
+    return np.where(chance == n * n, np.nan, kappa), agreeing / n
+
+
+def _pair_figures(table: np.ndarray) -> tuple[Figure, Figure]:
+    """Cohen's kappa and percent agreement of two reviewers from their square confusion table.
 
     kappa = (p_o - p_e) / (1 - p_e) = (n * agree - chance) / (n^2 - chance), where agree is the trace and
     chance = sum_k rows_k * cols_k (Cohen 1960, "A coefficient of agreement for nominal scales",
-    Educational and Psychological Measurement 20(1)). Integers keep p_e = 1 detectable exactly.
+    Educational and Psychological Measurement 20(1)), in exact integer arithmetic so that p_e = 1 is
+    detected exactly. Both figures' intervals come from the same resamples of the claims both rated.
     """
     n = int(table.sum())
-    if n < 2:
-        return Figure(
-            value=None,
-            reason="Fewer than two claims were rated by both reviewers.",
-            n_claims=n,
-            n_verdicts=2 * n,
-        )
+    shape = {"n_claims": n, "n_verdicts": 2 * n}
     agree = int(np.trace(table))
     chance = sum(int(r) * int(c) for r, c in zip(table.sum(axis=1), table.sum(axis=0), strict=True))
-    if chance == n * n:
-        return Figure(
-            value=None,
-            reason="Both reviewers gave one and the same rating throughout, so chance agreement is 1.",
-            n_claims=n,
-            n_verdicts=2 * n,
+    distributions = _pair_distributions(table) if n >= MIN_CLAIMS else None
+
+    if n == 0:
+        percent = _missing("The two reviewers rated no claim in common.", **shape)
+    else:
+        percent = _value(agree / n, lambda: distributions[1], **shape, what="Percent agreement")
+    if n < MIN_CLAIMS:
+        kappa = _missing("Fewer than two claims were rated by both reviewers.", **shape)
+    elif chance == n * n:
+        kappa = _missing(
+            "Both reviewers gave one and the same rating throughout, so chance agreement is 1.", **shape
         )
-    return _value((n * agree - chance) / (n * n - chance), n_claims=n, n_verdicts=2 * n, what="Cohen's kappa")
+    else:
+        kappa = _value(
+            (n * agree - chance) / (n * n - chance), lambda: distributions[0], **shape, what="Cohen's kappa"
+        )
+    return kappa, percent
 
 
 def cohen_kappa(pairs_of_ratings: Iterable[tuple[str | None, str | None]]) -> Figure:
     """Cohen's (1960) kappa for two reviewers from ``(rating_a, rating_b)`` pairs, one per claim.
 
     Pairs in which either rating is ``None`` are skipped (the claim was not rated by both). Ratings are
-    nominal categories. ``None`` when fewer than two claims remain, or when the expected agreement is 1
-    (both reviewers used one and the same rating). Equals ``sklearn.metrics.cohen_kappa_score``.
+    nominal categories. ``None`` when fewer than :data:`MIN_CLAIMS` claims remain, or when the expected
+    agreement is 1 (both reviewers used one and the same rating). Equals
+    ``sklearn.metrics.cohen_kappa_score``.
     """
     cells = Counter((a, b) for a, b in pairs_of_ratings if a is not None and b is not None)
     labels = sorted({rating for pair in cells for rating in pair})
@@ -414,7 +692,7 @@ def cohen_kappa(pairs_of_ratings: Iterable[tuple[str | None, str | None]]) -> Fi
     table = np.zeros((len(labels), len(labels)), dtype=np.int64)
     for (a, b), count in cells.items():
         table[index[a], index[b]] = count
-    return _kappa_from_table(table)
+    return _pair_figures(table)[0]
 
 
 def _pairwise(verdicts: _Verdicts) -> tuple[PairAgreement, ...]:
@@ -443,18 +721,18 @@ def _pairwise(verdicts: _Verdicts) -> tuple[PairAgreement, ...]:
         table = np.zeros(n_ratings * n_ratings, dtype=np.int64)
         table[cells[start:end]] = cell_counts[start:end]
         table = table.reshape(n_ratings, n_ratings)
-        n = int(table.sum())
         confusion: dict[str, dict[str, int]] = {}
         for a, b in zip(*np.nonzero(table), strict=True):
             confusion.setdefault(verdicts.ratings[a], {})[verdicts.ratings[b]] = int(table[a, b])
         a_code, b_code = divmod(int(pairs[start]), n_reviewers)
+        kappa, percent = _pair_figures(table)
         result.append(
             PairAgreement(
                 reviewer_a=verdicts.reviewers[a_code],
                 reviewer_b=verdicts.reviewers[b_code],
-                n=n,
-                cohen_kappa=_kappa_from_table(table),
-                percent_agreement=Figure(value=int(np.trace(table)) / n, n_claims=n, n_verdicts=2 * n),
+                n=int(table.sum()),
+                cohen_kappa=kappa,
+                percent_agreement=percent,
                 confusion=confusion,
             )
         )
@@ -465,10 +743,10 @@ def pairwise(units: Iterable[Verdict]) -> tuple[PairAgreement, ...]:
     """Agreement of every reviewer pair ``(a, b)``, ``a < b``, that shares at least one claim.
 
     Sorted by ``(reviewer_a, reviewer_b)``. ``n`` counts the claims both rated; ``cohen_kappa`` is
-    Cohen's (1960) kappa over them (``None`` below two claims or with chance agreement 1);
+    Cohen's (1960) kappa over them (``None`` below :data:`MIN_CLAIMS` claims or with chance agreement 1);
     ``percent_agreement`` is the share of those claims they rated alike; ``confusion`` holds the nonzero
-    cells of their ``rating_a -> rating_b -> count`` table. Pairs sharing no claim are left out, as they
-    have nothing to compare.
+    cells of their ``rating_a -> rating_b -> count`` table. Both figures carry intervals from resampling
+    the claims both rated. Pairs sharing no claim are left out, as they have nothing to compare.
     """
     return _pairwise(_prepare(units))
 
@@ -477,7 +755,8 @@ def agreement_summary(units: Iterable[Verdict]) -> AgreementSummary:
     """All verdict-agreement figures for ``units`` in one pass over the data; see :class:`AgreementSummary`.
 
     Each figure follows its function: :func:`percent_agreement`, :func:`fleiss_kappa`,
-    :func:`krippendorff_alpha` at each of :data:`ALPHA_LEVELS`, and :func:`pairwise`.
+    :func:`krippendorff_alpha` at each of :data:`ALPHA_LEVELS`, and :func:`pairwise`. The figures over
+    the same claims share their bootstrap resamples, and equal the single functions' figures exactly.
     """
     verdicts = _prepare(units)
     return AgreementSummary(

@@ -4,11 +4,13 @@ Each claim has a verdict from each of 3 reviewers (most agree, some split, some 
 two annotators' spans overlap now and then. The rows are built directly with bulk_create for
 speed; the request goes through the whole Django stack (DRF's test client, real database). Prints
 the median time of the request for an editor (every figure) and for a reviewer (blind review) and
-the SQL queries each ran.
+the SQL queries each ran; then the statistics alone on the same verdicts, with their 1,000
+bootstrap resamples and with a single one, whose difference is what the confidence intervals cost.
 """
 
 import argparse
 import random
+from unittest import mock
 
 from bench.harness import benchmark_database, timed
 
@@ -19,7 +21,7 @@ RATINGS = ["false", "mostly_false", "mixed", "mostly_true", "true", "misleading"
 
 def build_project(desk, second_annotator, *, claims: int, seed: int = 6):
     """Articles with ``CLAIMS_PER_ARTICLE`` claims each, 3 verdicts per claim, statuses set."""
-    from annotations.models import Annotation, Article, ArticleRevision, Status, Verdict
+    from annotations.models import Annotation, Article, ArticleRevision, Highlight, Status, Verdict
 
     rng = random.Random(seed)
     sentences = [f"Sentence {i} states that {i * 7} units were counted." for i in range(CLAIMS_PER_ARTICLE)]
@@ -72,9 +74,20 @@ def build_project(desk, second_annotator, *, claims: int, seed: int = 6):
             annotation.status = Status.DISPUTED
         verdicts.append(ratings)
     Annotation.objects.bulk_create(annotations, batch_size=2000)
+    # Span agreement counts who marked each claim's words, as the services record it.
+    Highlight.objects.bulk_create(
+        (Highlight(annotation=annotation, user=annotation.author) for annotation in annotations),
+        batch_size=2000,
+    )
     Verdict.objects.bulk_create(
         (
-            Verdict(annotation=annotation, reviewer=reviewer, rating=rating, confidence="medium")
+            Verdict(
+                annotation=annotation,
+                reviewer=reviewer,
+                rating=rating,
+                blind_rating=rating,
+                confidence="medium",
+            )
             for annotation, ratings in zip(annotations, verdicts, strict=True)
             for reviewer, rating in zip(desk.reviewers, ratings, strict=True)
         ),
@@ -125,11 +138,39 @@ def main():
 
             median, _ = timed(request, repeat=args.repeat)
             alpha = body["krippendorff_alpha"]["nominal"]
+            interval = body["krippendorff_alpha_detail"]["nominal"]["interval"]
             print(
                 f"{caller:<17}: {median * 1000:7.1f} ms median of {args.repeat}, {len(queries)} SQL queries"
-                f" (fleiss {body['fleiss_kappa']:.3f}, alpha nominal {alpha:.3f},"
-                f" span overlap {body['spans']['overlap']:.3f})"
+                f" (fleiss {number(body['fleiss_kappa'])}, alpha nominal {number(alpha)}"
+                f" [{number(interval['low'])}, {number(interval['high'])}],"
+                f" span overlap {number(body['spans']['overlap'])})"
             )
+
+        statistics_cost(desk, repeat=args.repeat)
+
+
+def number(value) -> str:
+    return "null" if value is None else f"{value:.3f}"
+
+
+def statistics_cost(desk, *, repeat: int):
+    """The pure statistics on the editor's verdicts, with the bootstrap and with one resample only."""
+    from annotations import agreement
+    from annotations.models import Verdict
+
+    units = list(
+        Verdict.objects.filter(annotation__article__project=desk.project).values_list(
+            "annotation_id", "reviewer_id", "rating"
+        )
+    )
+    with_intervals, _ = timed(lambda: agreement.agreement_summary(units), repeat=repeat)
+    with mock.patch.object(agreement, "N_RESAMPLES", 1):
+        one_resample, _ = timed(lambda: agreement.agreement_summary(units), repeat=repeat)
+    print(
+        f"statistics alone : {with_intervals * 1000:7.1f} ms with {agreement.N_RESAMPLES} resamples,"
+        f" {one_resample * 1000:.1f} ms with 1: the intervals cost"
+        f" {(with_intervals - one_resample) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

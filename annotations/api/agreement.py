@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.agreement import Figure, SpanFigure
+from annotations.agreement import Figure, Interval, SpanFigure
 from annotations.models import Rating
 from annotations.permissions import get_article_for, get_project_for
 from annotations.selectors import AgreementReport, agreement_visible_to, has_reviewer, has_tag
@@ -58,6 +58,28 @@ class AgreementFigureDetailSerializer(serializers.Serializer):
     )
 
 
+class ConfidenceIntervalSerializer(serializers.Serializer):
+    low = serializers.FloatField(allow_null=True, help_text="Lower bound; null when there is no interval.")
+    high = serializers.FloatField(allow_null=True, help_text="Upper bound; null when there is no interval.")
+    confidence = serializers.FloatField(help_text="Confidence level of the interval: 0.95.")
+    n_resamples = serializers.IntegerField(help_text="Bootstrap resamples of the claims it comes from.")
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why there is no interval; null when it has bounds."
+    )
+
+
+class AgreementStatisticDetailSerializer(AgreementFigureDetailSerializer):
+    n_pairable = serializers.IntegerField(
+        help_text="Pairable values behind the figure: the ratings on the claims holding two or more "
+        "(the sum of m_u over claims with m_u >= 2, Krippendorff's n..); for a reviewer pair, two per "
+        "claim both rated. Equal to n_verdicts, as every figure uses its pairable values only."
+    )
+    interval = ConfidenceIntervalSerializer(
+        help_text="95 % percentile bootstrap confidence interval over the claims behind the figure "
+        "(resampled with replacement, seeded: the same data always gives the same interval)."
+    )
+
+
 class KrippendorffAlphaSerializer(serializers.Serializer):
     nominal = figure_field("Over every rating, as categories.")
     ordinal = figure_field("Over truth-scale ratings (1..5); other ratings count as missing.")
@@ -65,9 +87,9 @@ class KrippendorffAlphaSerializer(serializers.Serializer):
 
 
 class KrippendorffAlphaDetailSerializer(serializers.Serializer):
-    nominal = AgreementFigureDetailSerializer()
-    ordinal = AgreementFigureDetailSerializer()
-    interval = AgreementFigureDetailSerializer()
+    nominal = AgreementStatisticDetailSerializer()
+    ordinal = AgreementStatisticDetailSerializer()
+    interval = AgreementStatisticDetailSerializer()
 
 
 class AgreementPairSerializer(serializers.Serializer):
@@ -75,9 +97,9 @@ class AgreementPairSerializer(serializers.Serializer):
     b = serializers.CharField(help_text="The other reviewer's username.")
     n = serializers.IntegerField(help_text="Claims both rated.")
     cohen_kappa = figure_field("Cohen's kappa over the claims both rated.")
-    cohen_kappa_detail = AgreementFigureDetailSerializer()
+    cohen_kappa_detail = AgreementStatisticDetailSerializer()
     percent_agreement = figure_field("Share of the claims both rated that they rated alike.")
-    percent_agreement_detail = AgreementFigureDetailSerializer()
+    percent_agreement_detail = AgreementStatisticDetailSerializer()
     confusion = serializers.DictField(
         child=serializers.DictField(child=serializers.IntegerField()),
         help_text="confusion[rating_a][rating_b]: claims a rated rating_a and b rated rating_b "
@@ -142,9 +164,9 @@ class AgreementSerializer(serializers.Serializer):
     n_verdicts = serializers.IntegerField()
     n_reviewers = serializers.IntegerField(help_text="Reviewers with at least one verdict.")
     percent_agreement = figure_field("Mean share of agreeing reviewer pairs per claim.")
-    percent_agreement_detail = AgreementFigureDetailSerializer()
+    percent_agreement_detail = AgreementStatisticDetailSerializer()
     fleiss_kappa = figure_field("Fleiss' kappa, generalized to unequal numbers of verdicts.")
-    fleiss_kappa_detail = AgreementFigureDetailSerializer()
+    fleiss_kappa_detail = AgreementStatisticDetailSerializer()
     krippendorff_alpha = KrippendorffAlphaSerializer()
     krippendorff_alpha_detail = KrippendorffAlphaDetailSerializer()
     pairs = AgreementPairSerializer(
@@ -158,8 +180,31 @@ def figure_detail(value: Figure) -> dict:
     return {"n_claims": value.n_claims, "n_verdicts": value.n_verdicts, "reason": value.reason}
 
 
+def interval_data(value: Figure) -> dict:
+    interval = value.interval
+    if interval is None:
+        # A figure built outside the statistics module (blind review's "nothing judged") carries no
+        # interval; its own reason says why.
+        interval = Interval(low=None, high=None, reason=value.reason or "No interval for this figure.")
+    return {
+        "low": interval.low,
+        "high": interval.high,
+        "confidence": interval.confidence,
+        "n_resamples": interval.n_resamples,
+        "reason": interval.reason,
+    }
+
+
+def statistic_detail(value: Figure) -> dict:
+    return {**figure_detail(value), "n_pairable": value.n_pairable, "interval": interval_data(value)}
+
+
 def figure(name: str, value: Figure) -> dict:
     return {name: value.value, f"{name}_detail": figure_detail(value)}
+
+
+def statistic(name: str, value: Figure) -> dict:
+    return {name: value.value, f"{name}_detail": statistic_detail(value)}
 
 
 def span_figure(name: str, value: SpanFigure) -> dict:
@@ -178,17 +223,17 @@ def agreement_data(report: AgreementReport, scope: dict) -> dict:
         "n_claims": summary.n_claims,
         "n_verdicts": summary.n_verdicts,
         "n_reviewers": summary.n_reviewers,
-        **figure("percent_agreement", summary.percent_agreement),
-        **figure("fleiss_kappa", summary.fleiss_kappa),
+        **statistic("percent_agreement", summary.percent_agreement),
+        **statistic("fleiss_kappa", summary.fleiss_kappa),
         "krippendorff_alpha": {level: alpha[level].value for level in alpha},
-        "krippendorff_alpha_detail": {level: figure_detail(alpha[level]) for level in alpha},
+        "krippendorff_alpha_detail": {level: statistic_detail(alpha[level]) for level in alpha},
         "pairs": [
             {
                 "a": pair.reviewer_a,
                 "b": pair.reviewer_b,
                 "n": pair.n,
-                **figure("cohen_kappa", pair.cohen_kappa),
-                **figure("percent_agreement", pair.percent_agreement),
+                **statistic("cohen_kappa", pair.cohen_kappa),
+                **statistic("percent_agreement", pair.percent_agreement),
                 "confusion": pair.confusion,
             }
             for pair in summary.pairs
@@ -222,7 +267,9 @@ RATINGS = ", ".join(f"`{value}`" for value in Rating.values)
 DESCRIPTION = f"""
 Inter-rater agreement of the verdicts on a project's claims (or one article's), and of the spans
 people highlighted. Give `project` or `article`; `reviewer`, `created_after`/`created_before` and
-`tag` narrow the claims. Every verdict is a submitted one, so all of them count. Ratings: {RATINGS}.
+`tag` narrow the claims. Only independent verdicts count: a verdict given with other verdicts in
+view (an editor's on a claim that already had a verdict) is not independent and is left out of the
+verdict figures; editors who switch on blind review count. Ratings: {RATINGS}.
 
 **Figures.** Each figure `x` is a number, or `null` when it cannot be computed (too few claims,
 one rating only, ...), never an error; `x_detail` beside it holds `n_claims` and `n_verdicts`, the
@@ -231,6 +278,20 @@ the claims with two or more verdicts; Cohen's kappa (Cohen 1960) and a pair's pe
 claims both reviewers rated; `confusion` is the pair's rating-by-rating table. Krippendorff's alpha
 (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability") is nominal over every rating, and
 ordinal and interval over the truth scale (`false`=1 ... `true`=5), other ratings counting as missing.
+
+**Too few claims.** Fleiss' kappa, Cohen's kappa and Krippendorff's alpha need at least two claims
+with two or more ratings (at alpha's level); on one claim their chance agreement would come from that
+claim alone, so below that they are `null` with the reason. Percent agreement is an observed share
+and is given from one claim on.
+
+**Confidence intervals and pairable values.** Each of these figures' `x_detail` also holds
+`interval`, its 95 % percentile bootstrap confidence interval over claims: the claims behind the
+figure are resampled with replacement 1,000 times, the figure is recomputed on each resample, and
+the 2.5th and 97.5th percentiles are `low` and `high`. The resampling is seeded, so the same data
+always gives the same interval. `low` and `high` are `null`, with `reason`, when the figure is null,
+when fewer than two claims are behind it, or when the figure is undefined on some resample (one
+rating only): too few claims with differing ratings carry it. `n_pairable` counts the pairable values
+behind the figure, the ratings on claims holding two or more (Krippendorff's n..).
 
 **Missing verdicts are normal** (not every reviewer rates every claim). Percent agreement is Fleiss'
 mean agreement P-bar with each claim using its own number of verdicts n_i, and Fleiss' kappa is

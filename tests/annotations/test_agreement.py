@@ -7,8 +7,11 @@ into the repository.
 import dataclasses
 import itertools
 import math
+import random
+import re
 from collections import Counter
 
+import krippendorff
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,11 +19,21 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kappa
 
+from annotations import models
 from annotations.agreement import (
     ALPHA_LEVELS,
+    CONFIDENCE,
+    MIN_CLAIMS,
+    N_RESAMPLES,
     OFF_SCALE_RATINGS,
     TRUTH_SCALE,
     Figure,
+    Interval,
+    _alpha_distribution,
+    _claim_cells,
+    _distinct_rows,
+    _resample,
+    _Resamples,
     agreement_summary,
     cohen_kappa,
     fleiss_kappa,
@@ -43,14 +56,30 @@ def assert_missing(figure, *, contains=""):
     assert contains.lower() in figure.reason.lower()
 
 
+def assert_no_interval(interval, *, contains=""):
+    assert (interval.low, interval.high) == (None, None)
+    assert interval.reason
+    assert contains.lower() in interval.reason.lower()
+
+
 def assert_clean(figure):
-    """A figure is either a finite float or None with a reason: never NaN."""
+    """A figure is either a finite float or None with a reason: never NaN. So is its interval, which is
+    None-bounded whenever the figure is None."""
+    interval = figure.interval
+    assert interval is not None
     if figure.value is None:
         assert figure.reason
+        assert_no_interval(interval)
     else:
         assert isinstance(figure.value, float)
         assert math.isfinite(figure.value)
         assert figure.reason is None
+        if interval.low is None:
+            assert interval.reason
+        else:
+            assert type(interval.low) is type(interval.high) is float
+            assert interval.low <= interval.high <= 1.0 + 1e-12
+            assert interval.reason is None
 
 
 # --- Published worked examples -------------------------------------------------------------------
@@ -235,6 +264,9 @@ def test_fleiss_matches_statsmodels_with_equal_raters(units):
 
     assert_clean(figure)
     categories = sorted({value for _, _, value in units})
+    if len({claim for claim, _, _ in units}) < MIN_CLAIMS:
+        assert_missing(figure, contains="only one claim")
+        return
     if len(categories) == 1:
         assert_missing(figure, contains="only one rating")
         return
@@ -251,7 +283,7 @@ def reference_fleiss(units):
         by_claim.setdefault(claim, []).append(value)
     rated = [values for values in by_claim.values() if len(values) >= 2]
     if not rated:
-        return None
+        return None, None
     p_i = []
     for values in rated:
         n = len(values)
@@ -259,9 +291,10 @@ def reference_fleiss(units):
     everything = Counter(value for values in rated for value in values)
     total = sum(everything.values())
     chance = sum((count / total) ** 2 for count in everything.values())
-    if len(everything) < 2:
-        return None
-    return (sum(p_i) / len(p_i) - chance) / (1 - chance), sum(p_i) / len(p_i)
+    p_bar = sum(p_i) / len(p_i)
+    if len(everything) < 2 or len(rated) < MIN_CLAIMS:
+        return None, p_bar
+    return (p_bar - chance) / (1 - chance), p_bar
 
 
 @quick
@@ -271,12 +304,15 @@ def test_fleiss_and_percent_agreement_with_missing_verdicts(units):
 
     assert_clean(kappa)
     assert_clean(agreement)
-    expected = reference_fleiss(units)
-    if expected is None:
+    expected_kappa, expected_agreement = reference_fleiss(units)
+    if expected_kappa is None:
         assert kappa.value is None
     else:
-        assert kappa.value == pytest.approx(expected[0], abs=1e-12)
-        assert agreement.value == pytest.approx(expected[1], abs=1e-12)
+        assert kappa.value == pytest.approx(expected_kappa, abs=1e-12)
+    if expected_agreement is None:
+        assert agreement.value is None
+    else:
+        assert agreement.value == pytest.approx(expected_agreement, abs=1e-12)
 
 
 def reference_alpha(units, level):
@@ -301,7 +337,7 @@ def reference_alpha(units, level):
     for (c, _), o in coincidences.items():
         marginals[c] += o
     n = sum(marginals.values())
-    if len(marginals) < 2:
+    if len(marginals) < 2 or sum(len(values) >= 2 for values in by_claim.values()) < MIN_CLAIMS:
         return None
     ordered = sorted(marginals)
 
@@ -375,9 +411,10 @@ def test_one_claim_two_agreeing_reviewers():
     summary = agreement_summary([(1, 7, "true"), (1, 8, "true")])
 
     assert summary.percent_agreement.value == 1.0
-    assert_missing(summary.fleiss_kappa, contains="only one rating")
+    assert_no_interval(summary.percent_agreement.interval, contains="at least two claims")
+    assert_missing(summary.fleiss_kappa, contains="only one claim")
     for figure in summary.krippendorff_alpha.values():
-        assert_missing(figure, contains="only one")
+        assert_missing(figure, contains="only one claim")
     (pair,) = summary.pairs
     assert pair.n == 1
     assert pair.percent_agreement.value == 1.0
@@ -475,6 +512,276 @@ def test_summary_is_plain_data():
 
     assert data["krippendorff_alpha"]["ordinal"]["n_verdicts"] == 40
     assert all(type(pair["cohen_kappa"]["value"]) is float for pair in data["pairs"])
+
+
+# --- Confidence intervals ------------------------------------------------------------------------
+
+
+def desk_like_units(*, claims: int, seed: int = 3):
+    """Verdicts shaped like a desk's: four reviewers, each claim judged by two or three of them, three
+    in four verdicts on the claim's most likely rating and the rest anywhere on the scale."""
+    rng = random.Random(seed)
+    units = []
+    for claim in range(claims):
+        base = rng.choice(RATINGS[:7])
+        for reviewer in rng.sample(["ana", "ben", "cy", "dee"], rng.choice((2, 2, 3))):
+            units.append((claim, reviewer, base if rng.random() < 0.75 else rng.choice(RATINGS)))
+    return units
+
+
+def every_figure(summary):
+    yield "percent agreement", summary.percent_agreement
+    yield "Fleiss' kappa", summary.fleiss_kappa
+    for level, figure in summary.krippendorff_alpha.items():
+        yield f"alpha {level}", figure
+    for pair in summary.pairs:
+        yield f"Cohen's kappa {pair.reviewer_a}-{pair.reviewer_b}", pair.cohen_kappa
+        yield f"percent agreement {pair.reviewer_a}-{pair.reviewer_b}", pair.percent_agreement
+
+
+def test_every_figure_on_real_shaped_data_has_a_95_percent_interval_around_it():
+    """On 400 claims every figure, pairs included, has a proper interval that holds the figure."""
+    summary = agreement_summary(desk_like_units(claims=400))
+
+    assert len(summary.pairs) == 6
+    for name, figure in every_figure(summary):
+        interval = figure.interval
+        assert interval.reason is None, name
+        assert (interval.confidence, interval.n_resamples) == (CONFIDENCE, N_RESAMPLES) == (0.95, 1000)
+        assert interval.low < figure.value < interval.high, name
+        assert interval.high - interval.low < 0.3, name
+
+
+def test_intervals_are_seeded_so_the_same_data_gives_the_same_interval_in_any_order():
+    """The same verdicts give the same intervals on every call, shuffled and under other claim ids too."""
+    units = desk_like_units(claims=200)
+    shuffled = [(f"claim-{claim}", reviewer, rating) for claim, reviewer, rating in units]
+    random.Random(1).shuffle(shuffled)
+
+    first, again, reordered = (agreement_summary(data) for data in (units, units, shuffled))
+
+    assert first == again
+    for (name, figure), (_, other) in zip(every_figure(first), every_figure(reordered), strict=True):
+        assert figure.interval == other.interval, name
+        assert figure.value == pytest.approx(other.value, abs=1e-12), name
+
+
+def test_a_figure_that_cannot_be_computed_has_no_interval_either():
+    """A None figure has a None interval, whose reason says the figure could not be computed."""
+    for summary in (
+        agreement_summary([]),
+        agreement_summary([(c, r, "mixed") for c in range(9) for r in (1, 2)]),
+    ):
+        for figure in (summary.fleiss_kappa, *summary.krippendorff_alpha.values()):
+            assert figure.value is None
+            assert_no_interval(figure.interval, contains="could not be computed")
+
+
+def test_a_single_claim_gives_percent_agreement_without_interval_and_no_coefficient():
+    """One claim with two verdicts: percent agreement 0 without an interval; kappa and alpha None."""
+    summary = agreement_summary([(1, "ana", "true"), (1, "ben", "false")])
+
+    assert summary.percent_agreement.value == 0.0
+    assert_no_interval(summary.percent_agreement.interval, contains="at least two claims")
+    for figure in (summary.fleiss_kappa, *summary.krippendorff_alpha.values()):
+        assert_missing(figure, contains="only one claim has two or more")
+    (pair,) = summary.pairs
+    assert_no_interval(pair.percent_agreement.interval, contains="at least two claims")
+    assert_missing(pair.cohen_kappa, contains="fewer than two claims")
+
+
+def test_an_interval_is_refused_when_some_resamples_leave_the_figure_undefined():
+    """Three claims, only one of them split: a third of the resamples hold one rating only, where
+    kappa and alpha are undefined, so the figure stands but its interval is None with the count."""
+    units = [(1, 1, "true"), (1, 2, "true"), (2, 1, "true"), (2, 2, "true"), (3, 1, "true"), (3, 2, "false")]
+
+    summary = agreement_summary(units)
+
+    for figure in (summary.fleiss_kappa, *summary.krippendorff_alpha.values(), summary.pairs[0].cohen_kappa):
+        assert figure.value is not None
+        assert_no_interval(figure.interval, contains="resamples of the claims")
+        undefined = int(re.search(r"undefined on (\d+) of 1000", figure.interval.reason)[1])
+        assert 250 < undefined < 350  # (2/3)^3 = 0.30 of the resamples miss the split claim
+    # Percent agreement is defined on every resample; 1/27 of them draw the split claim thrice.
+    assert (summary.percent_agreement.interval.low, summary.percent_agreement.interval.high) == (0.0, 1.0)
+
+
+def test_claims_that_all_look_alike_give_an_interval_of_one_point():
+    """Resampling identical claims gives the figure back every time: the interval is the figure."""
+    units = [
+        (claim, reviewer, rating) for claim in range(10) for reviewer, rating in ((1, "true"), (2, "false"))
+    ]
+
+    figure = fleiss_kappa(units)
+
+    assert figure.value == -1.0
+    assert (figure.interval.low, figure.interval.high) == (-1.0, -1.0)
+
+
+def test_n_pairable_counts_the_values_in_claims_with_two_or_more():
+    """n_pairable is Krippendorff's n..: 40 in his 2011 example; two per shared claim for a pair."""
+    summary = agreement_summary(krippendorff_2011_units())
+
+    assert {
+        level: figure.n_pairable for level, figure in summary.krippendorff_alpha.items()
+    } == dict.fromkeys(ALPHA_LEVELS, 40)
+    assert summary.fleiss_kappa.n_pairable == summary.percent_agreement.n_pairable == 40
+    for pair in summary.pairs:
+        assert pair.cohen_kappa.n_pairable == pair.percent_agreement.n_pairable == 2 * pair.n
+
+
+def test_interval_holds_two_ordered_bounds_or_a_reason():
+    """An Interval has a low and a high bound, low <= high, both finite, or a reason instead."""
+    with pytest.raises(ValueError):
+        Interval(low=None, high=None)
+    with pytest.raises(ValueError):
+        Interval(low=0.1, high=0.2, reason="both")
+    with pytest.raises(ValueError):
+        Interval(low=0.1, high=None, reason="one bound")
+    with pytest.raises(ValueError):
+        Interval(low=0.3, high=0.2)
+    with pytest.raises(ValueError):
+        Interval(low=float("nan"), high=0.2)
+
+
+def pairable_table(units, level):
+    """The claims x values count table of the claims holding two or more values at ``level``, and the
+    reliability matrix (reviewers x those claims, NaN where missing) the same values make."""
+    values = {rating: code for code, rating in enumerate(RATINGS)} if level == "nominal" else TRUTH_SCALE
+    reviewers = sorted({reviewer for _, reviewer, _ in units}, key=str)
+    by_claim = {}
+    for claim, reviewer, rating in units:
+        if rating in values:
+            by_claim.setdefault(claim, {})[reviewer] = values[rating]
+    claims = [claim for claim, rated in by_claim.items() if len(rated) >= 2]
+    matrix = np.array(
+        [[by_claim[claim].get(reviewer, np.nan) for claim in claims] for reviewer in reviewers], dtype=float
+    )
+    domain = sorted(values.values())
+    table = np.array([[list(by_claim[claim].values()).count(v) for v in domain] for claim in claims])
+    return table, matrix
+
+
+def krippendorff_or_nan(reliability_data, level):
+    """krippendorff.alpha, or NaN where fewer than two values occur (the package refuses those)."""
+    if len(np.unique(reliability_data[~np.isnan(reliability_data)])) < 2:
+        return np.nan
+    return krippendorff.alpha(reliability_data=reliability_data, level_of_measurement=level)
+
+
+DATASETS = {
+    "Krippendorff 2011": krippendorff_2011_units,
+    "desk-like": lambda: desk_like_units(claims=40, seed=11),
+}
+
+
+@pytest.mark.parametrize("level", ALPHA_LEVELS)
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_vectorised_alpha_bootstrap_equals_krippendorff_recomputed_on_each_resample(dataset, level):
+    """Given the same resampled claim indices, alpha from the claims' coincidence matrices weighted by
+    their multiplicities equals krippendorff.alpha run on each resample's reliability data."""
+    table, matrix = pairable_table(DATASETS[dataset](), level)
+    n = len(table)
+    indices = np.random.default_rng(7).integers(0, n, size=(300, n))
+    weights = np.stack([np.bincount(row, minlength=n) for row in indices]).astype(float)
+
+    vectorised = _alpha_distribution(_Resamples(table, weights, n), level)
+
+    naive = [krippendorff_or_nan(matrix[:, row], level) for row in indices]
+    np.testing.assert_allclose(vectorised, naive, rtol=0, atol=1e-9)
+    assert np.isfinite(vectorised).mean() > 0.9
+
+
+def test_distinct_rows_are_numpys_unique_rows():
+    """The claims' distinct count rows and their frequencies are numpy.unique's, in the same order."""
+    rows = np.random.default_rng(3).multinomial(3, [0.4, 0.3, 0.1, 0.1, 0.1], size=500)
+
+    patterns, frequencies = _distinct_rows(rows)
+
+    expected_patterns, expected_frequencies = np.unique(rows, axis=0, return_counts=True)
+    np.testing.assert_array_equal(patterns, expected_patterns)
+    np.testing.assert_array_equal(frequencies, expected_frequencies)
+
+
+def percentile_interval(distribution):
+    return tuple(np.quantile(distribution, [0.025, 0.975]))
+
+
+@pytest.mark.parametrize("level", ALPHA_LEVELS)
+def test_alpha_interval_is_the_percentile_interval_of_krippendorff_on_the_resampled_claims(level):
+    """The reported interval equals the 2.5 and 97.5 percentiles of krippendorff.alpha recomputed on
+    every one of the module's own resamples of the claims, expanded back into claims."""
+    units = desk_like_units(claims=80, seed=5)
+    table, _ = pairable_table(units, level)
+    resamples = _resample(*_distinct_rows(table))
+    assert len(resamples.patterns) < len(table)  # claims with the same ratings are counted once
+    domain = np.arange(table.shape[1], dtype=float) if level == "nominal" else np.arange(1.0, 6.0)
+
+    naive = [
+        krippendorff.alpha(
+            value_counts=np.repeat(resamples.patterns, weights.astype(int), axis=0),
+            value_domain=domain,
+            level_of_measurement=level,
+        )
+        for weights in resamples.weights
+    ]
+
+    interval = krippendorff_alpha(units, level).interval
+    assert (interval.low, interval.high) == pytest.approx(percentile_interval(naive), abs=1e-9)
+
+
+def test_fleiss_and_percent_intervals_are_the_percentiles_of_the_reference_on_the_resamples():
+    """Fleiss' kappa and percent agreement recomputed by the claim-by-claim reference on each resample
+    give the reported intervals."""
+    units = desk_like_units(claims=80, seed=5)
+    table, _ = pairable_table(units, "nominal")
+    resamples = _resample(*_distinct_rows(table))
+
+    naive = [
+        reference_fleiss(
+            units_from_table(np.repeat(resamples.patterns, weights.astype(int), axis=0), RATINGS)
+        )
+        for weights in resamples.weights
+    ]
+
+    kappa, agreement = fleiss_kappa(units).interval, percent_agreement(units).interval
+    assert (kappa.low, kappa.high) == pytest.approx(percentile_interval([k for k, _ in naive]), abs=1e-9)
+    assert (agreement.low, agreement.high) == pytest.approx(
+        percentile_interval([p for _, p in naive]), abs=1e-9
+    )
+
+
+def test_cohen_interval_is_the_percentile_interval_of_sklearn_on_the_resampled_claims():
+    """A pair's kappa and percent agreement recomputed by scikit-learn on each resample of the claims
+    both rated give the reported intervals."""
+    units = desk_like_units(claims=150, seed=5)
+    pair = pairwise(units)[0]
+    labels = list(RATINGS)
+    table = np.array([[pair.confusion.get(a, {}).get(b, 0) for b in labels] for a in labels])
+    resamples = _resample(*_claim_cells(table))
+
+    kappas, shares = [], []
+    for weights in resamples.weights:
+        cells = np.repeat(resamples.patterns[:, 0], weights.astype(int))
+        a, b = np.divmod(cells, len(labels))
+        kappas.append(cohen_kappa_score(a, b))
+        shares.append(float(np.mean(a == b)))
+
+    kappa, agreement = pair.cohen_kappa.interval, pair.percent_agreement.interval
+    assert (kappa.low, kappa.high) == pytest.approx(percentile_interval(kappas), abs=1e-9)
+    assert (agreement.low, agreement.high) == pytest.approx(percentile_interval(shares), abs=1e-9)
+
+
+# --- The truth scale ----------------------------------------------------------------------------
+
+
+def test_the_truth_scale_here_is_the_models():
+    """annotations.agreement keeps its own copy of the truth scale (it imports no Django); it names the
+    same ratings at the same positions as the model's, and its other ratings are the model's others."""
+    assert [(str(rating), position) for rating, position in models.TRUTH_SCALE.items()] == list(
+        TRUTH_SCALE.items()
+    )
+    assert (*TRUTH_SCALE, *OFF_SCALE_RATINGS) == tuple(models.Rating.values)
 
 
 # --- Span F1 -------------------------------------------------------------------------------------

@@ -104,6 +104,11 @@ def claims():
     return Claims(desk, article_1, article_2, ana, ben, cy, c1, c2, c3, c4, c5, cut)
 
 
+def basis(detail):
+    """What a figure rests on: (n_claims, n_verdicts, n_pairable, reason)."""
+    return detail["n_claims"], detail["n_verdicts"], detail["n_pairable"], detail["reason"]
+
+
 def get(api_client, user, **params):
     api_client.force_authenticate(user)
     return api_client.get(URL, params)
@@ -143,13 +148,23 @@ def test_project_figures_equal_the_hand_computed_ones(api_client, claims):
             "alpha_interval": 16 / 33,
         }
     )
-    assert body["percent_agreement_detail"] == {"n_claims": 4, "n_verdicts": 10, "reason": None}
-    assert body["fleiss_kappa_detail"] == {"n_claims": 4, "n_verdicts": 10, "reason": None}
-    assert body["krippendorff_alpha_detail"] == {
-        "nominal": {"n_claims": 4, "n_verdicts": 10, "reason": None},
-        "ordinal": {"n_claims": 3, "n_verdicts": 8, "reason": None},
-        "interval": {"n_claims": 3, "n_verdicts": 8, "reason": None},
+    assert basis(body["percent_agreement_detail"]) == (4, 10, 10, None)
+    assert basis(body["fleiss_kappa_detail"]) == (4, 10, 10, None)
+    assert {level: basis(detail) for level, detail in body["krippendorff_alpha_detail"].items()} == {
+        "nominal": (4, 10, 10, None),
+        "ordinal": (3, 8, 8, None),
+        "interval": (3, 8, 8, None),
     }
+    # Percent agreement is defined on every resample of the four claims; P_i = 1 on half of them,
+    # so the 1/16 of the resamples drawing those two only put the upper bound at 1.
+    interval = body["percent_agreement_detail"]["interval"]
+    assert (interval["confidence"], interval["n_resamples"], interval["reason"]) == (0.95, 1000, None)
+    assert 0 <= interval["low"] < 7 / 12 < interval["high"] == 1.0
+    # On four claims (three at the ordinal and interval levels) some resamples hold one rating only,
+    # where kappa and alpha are undefined: the figures stand, their intervals do not.
+    for detail in (body["fleiss_kappa_detail"], *body["krippendorff_alpha_detail"].values()):
+        assert (detail["interval"]["low"], detail["interval"]["high"]) == (None, None)
+        assert "too few claims with differing ratings" in detail["interval"]["reason"]
 
 
 def test_pairs_carry_cohen_kappa_percent_agreement_and_confusion(api_client, claims):
@@ -170,7 +185,8 @@ def test_pairs_carry_cohen_kappa_percent_agreement_and_confusion(api_client, cla
         assert pair["n"] == n
         assert pair["cohen_kappa"] == pytest.approx(kappa)
         assert pair["percent_agreement"] == pytest.approx(percent)
-        assert pair["cohen_kappa_detail"] == {"n_claims": n, "n_verdicts": 2 * n, "reason": None}
+        assert basis(pair["cohen_kappa_detail"]) == (n, 2 * n, 2 * n, None)
+        assert basis(pair["percent_agreement_detail"]) == (n, 2 * n, 2 * n, None)
     assert pairs["ana", "ben"]["confusion"] == {"true": {"true": 1, "false": 1}, "false": {"false": 1}}
     assert pairs["ana", "cy"]["confusion"] == {
         "true": {"true": 1},
@@ -268,6 +284,10 @@ def test_a_reviewer_cannot_read_ratings_of_a_claim_they_have_not_judged(api_clie
         assert body["fleiss_kappa"] is None
         assert set(body["krippendorff_alpha"].values()) == {None}
         assert "you have judged none" in body["percent_agreement_detail"]["reason"]
+        interval = body["percent_agreement_detail"]["interval"]
+        assert (interval["low"], interval["high"]) == (None, None)
+        assert "you have judged none" in interval["reason"]
+        assert body["krippendorff_alpha_detail"]["nominal"]["n_pairable"] == 0
         assert body["pairs"] == body["reviewers"] == []
     judged = get(api_client, desk.reviewers[0], project=desk.project.id).json()
     assert (judged["n_claims"], judged["percent_agreement"]) == (1, 0.0)
@@ -307,6 +327,64 @@ def test_figures_that_cannot_be_computed_are_null_with_a_reason(api_client):
     [pair] = body["pairs"]
     assert (pair["percent_agreement"], pair["cohen_kappa"]) == (1.0, None)
     assert pair["cohen_kappa_detail"]["reason"]
+
+
+# Claims judged by ana and ben, as (ana's rating, ben's rating, how many claims): 24, 17 agreed.
+SPREAD = [
+    ("true", "true", 8),
+    ("false", "false", 6),
+    ("mixed", "mostly_true", 4),
+    ("true", "false", 3),
+    ("misleading", "misleading", 3),
+]
+
+
+def make_spread_desk() -> Desk:
+    """24 claims, each judged by ana and ben, who agree on 17 of them."""
+    desk = make_desk(reviewers=0)
+    ana, ben = join(desk, "ana", Role.REVIEWER), join(desk, "ben", Role.REVIEWER)
+    count = sum(n for *_, n in SPREAD)
+    article = make_article(desk, text=" ".join(f"Claim {i} is checkable." for i in range(count)))
+    ratings = [(a, b) for a, b, n in SPREAD for _ in range(n)]
+    for i, (a, b) in enumerate(ratings):
+        claim = make_annotation(desk, article=article, quote=f"Claim {i} is")
+        make_verdict(desk, annotation=claim, reviewer=ana, rating=a)
+        make_verdict(desk, annotation=claim, reviewer=ben, rating=b)
+    return desk
+
+
+@pytest.fixture
+def spread():
+    return make_spread_desk()
+
+
+def test_every_figure_carries_a_seeded_95_percent_interval_and_its_pairable_values(api_client, spread):
+    """Each kappa, alpha and percent agreement, the pair's too, comes with a 95 % bootstrap interval
+    around it and its pairable values; asking again gives the very same intervals."""
+    body = get(api_client, spread.editor, project=spread.project.id).json()
+    [pair] = body["pairs"]
+    details = {
+        "percent_agreement": (body["percent_agreement"], body["percent_agreement_detail"]),
+        "fleiss_kappa": (body["fleiss_kappa"], body["fleiss_kappa_detail"]),
+        **{
+            f"alpha_{level}": (body["krippendorff_alpha"][level], body["krippendorff_alpha_detail"][level])
+            for level in ("nominal", "ordinal", "interval")
+        },
+        "cohen_kappa": (pair["cohen_kappa"], pair["cohen_kappa_detail"]),
+        "pair_percent_agreement": (pair["percent_agreement"], pair["percent_agreement_detail"]),
+    }
+    assert body["percent_agreement"] == pytest.approx(17 / 24)
+    for name, (value, detail) in details.items():
+        interval = detail["interval"]
+        assert interval["reason"] is None, name
+        assert (interval["confidence"], interval["n_resamples"]) == (0.95, 1000), name
+        assert interval["low"] < value < interval["high"] <= 1.0, name
+    # 24 claims with two verdicts each; the truth-scale levels leave out the three misleading ones.
+    assert details["fleiss_kappa"][1]["n_pairable"] == details["cohen_kappa"][1]["n_pairable"] == 48
+    assert details["alpha_ordinal"][1]["n_pairable"] == 42
+
+    again = get(api_client, spread.editor, project=spread.project.id).json()
+    assert again == body
 
 
 def test_outsiders_get_404_and_anonymous_callers_401(api_client, claims):
@@ -424,3 +502,16 @@ def test_the_schema_documents_parameters_figures_and_the_blind_review_rule():
     assert {"nominal", "ordinal", "interval"} <= set(
         schema["components"]["schemas"]["KrippendorffAlpha"]["properties"]
     )
+    for words in ("95 % percentile bootstrap confidence interval", "seeded", "n_pairable", "at least two"):
+        assert words in operation["description"]
+    components = schema["components"]["schemas"]
+    detail = components["AgreementStatisticDetail"]["properties"]
+    assert {"n_claims", "n_verdicts", "reason", "n_pairable", "interval"} <= set(detail)
+    assert detail["n_pairable"]["type"] == "integer"
+    interval = components["ConfidenceInterval"]["properties"]
+    for bound in ("low", "high", "reason"):
+        assert interval[bound]["nullable"] is True
+    for figure in ("percent_agreement_detail", "fleiss_kappa_detail"):
+        assert shape[figure] == {"$ref": "#/components/schemas/AgreementStatisticDetail"}
+    pair = components["AgreementPair"]["properties"]
+    assert pair["cohen_kappa_detail"] == {"$ref": "#/components/schemas/AgreementStatisticDetail"}
