@@ -137,7 +137,7 @@ def test_a_new_source_records_who_added_it_and_whether_as_evidence_and_an_existi
         second,
         True,
     )
-    again, created = get_or_create_source(project=project, url="https://example.org/cited", actor=first)
+    _, created = get_or_create_source(project=project, url="https://example.org/cited", actor=first)
     assert not created
     assert sorted(Source.objects.values_list("url", "added_by", "added_as_evidence")) == [
         ("https://example.org/cited", second.pk, True),
