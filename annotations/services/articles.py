@@ -259,9 +259,10 @@ def reanchor_annotations(*, actor, moves: Sequence[Move]) -> None:
     """Carry the annotations of each ``(article, old revision, new revisions)`` through the new
     revisions in order; one whose words are gone stays where it was last found, ``orphaned``.
 
-    Locks the annotations; a fixed number of queries for any number of articles. An orphan
-    leaves its open span disagreements (its words overlap nothing any more), and the status of
-    the orphans and of their partners is re-derived.
+    Locks the annotations. An orphan leaves its open span disagreements (its words overlap
+    nothing any more), and the status of the orphans and of their partners is re-derived. A fixed
+    number of queries for any number of articles, plus one for each orphan that was in an open
+    span disagreement (``close_span_disagreements_of`` closes those of one annotation).
     """
     if not moves:
         return
