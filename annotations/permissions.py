@@ -4,19 +4,25 @@ Objects of a project the user is not a member of answer 404 (never 403), so that
 desks are never revealed. Members below the role an action needs get PermissionDenied (403).
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from annotations.models import Annotation, Article, Membership, Project, Role, Verdict
+from annotations.models import Annotation, Article, Disagreement, Membership, Project, Role, Status, Verdict
+from workbench.errors import StateConflict
 
 
 def projects_of(user) -> QuerySet[Project]:
-    """The user's projects, each annotated with ``my_role``, the user's role in it."""
+    """The user's projects, each annotated with ``my_role``, the user's role in it, and
+    ``i_see_everything`` (:func:`sees_everything`)."""
     if not user.is_authenticated:
         return Project.objects.none()
     my_role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
-    return Project.objects.annotate(my_role=Subquery(my_role)).filter(my_role__isnull=False)
+    return Project.objects.annotate(
+        my_role=Subquery(my_role), i_see_everything=Q(pk__in=sees_everything_in(user))
+    ).filter(my_role__isnull=False)
 
 
 def role_in(user, project: Project) -> Role | None:
@@ -35,6 +41,22 @@ def require_role(user, project: Project, role: Role) -> None:
     if mine is None:
         raise Http404("No such project.")
     if mine < role:
+        raise PermissionDenied(f"This needs the {role.slug} role or higher in this project.")
+
+
+def require_roles(user, needs: Iterable[tuple[Project, Role]]) -> None:
+    """:func:`require_role` for many ``(project, role)`` needs at once, in one query."""
+    roles = dict(Membership.objects.filter(user=user).values_list("project", "role"))
+    for project, role in needs:
+        project.my_role = roles.get(project.pk)
+        require_role(user, project, role)
+
+
+def check_role_where_member(user, project_id: int, role: Role) -> None:
+    """PermissionDenied when the user is a member of the project below ``role``. Non-members pass:
+    what they ask for is filtered to their own projects, so they learn nothing."""
+    mine = Membership.objects.filter(user=user, project_id=project_id).values_list("role", flat=True).first()
+    if mine is not None and mine < role:
         raise PermissionDenied(f"This needs the {role.slug} role or higher in this project.")
 
 
@@ -104,6 +126,26 @@ def get_annotation_for(user, annotation_id, *, role: Role = Role.ANNOTATOR, lock
     return annotation
 
 
+def get_disagreement_for(user, disagreement_id, *, role: Role = Role.ANNOTATOR) -> Disagreement:
+    """The disagreement if the user is a member of its project holding at least ``role``; one query.
+
+    Missing disagreements and those of other projects raise Http404; a member below ``role`` gets
+    PermissionDenied. Which of them blind review lets a member list is the selectors' business.
+    """
+    my_role = Membership.objects.filter(project=OuterRef("project"), user=user).values("role")[:1]
+    try:
+        disagreement = (
+            Disagreement.objects.select_related("project")
+            .annotate(my_role=Subquery(my_role))
+            .get(pk=disagreement_id, my_role__isnull=False)
+        )
+    except (Disagreement.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such disagreement.") from None
+    disagreement.project.my_role = disagreement.my_role
+    require_role(user, disagreement.project, role)
+    return disagreement
+
+
 def can_change_annotation(user, annotation: Annotation) -> bool:
     """Authors may change their own annotations; editors and admins anyone's."""
     return annotation.author_id == user.pk or can(user, annotation.article.project, Role.EDITOR)
@@ -131,8 +173,18 @@ def projects_where(user, role: Role) -> QuerySet:
 
 
 def sees_everything_in(user) -> QuerySet:
-    """Ids of the projects where the user sees every verdict: those they edit or administer."""
-    return projects_where(user, Role.EDITOR)
+    """Ids of the projects where the user sees every verdict: those they edit or administer,
+    unless they chose to review blind there."""
+    return Membership.objects.filter(user=user, role__gte=Role.EDITOR, review_blind=False).values("project")
+
+
+def sees_everything(user, project: Project) -> bool:
+    """Whether the user sees every verdict in ``project`` (:func:`sees_everything_in`), read from
+    ``i_see_everything`` when the project came from :func:`projects_of`, else in one query."""
+    known = getattr(project, "i_see_everything", None)
+    if known is not None:
+        return known
+    return Project.objects.filter(pk=project.pk, pk__in=sees_everything_in(user)).exists()
 
 
 def judged_by(user) -> QuerySet:
@@ -150,3 +202,68 @@ def revealed_to(user, claim: str = "") -> Q:
     return Q(**{f"{claim}article__project__in": sees_everything_in(user)}) | Q(
         **{f"{claim}pk__in": judged_by(user)}
     )
+
+
+def is_revealed(user, annotation: Annotation) -> bool:
+    """Whether blind review reveals the claim's verdicts to the user now (:func:`revealed_to`)."""
+    return Annotation.objects.filter(pk=annotation.pk).filter(revealed_to(user)).exists()
+
+
+# What a claim's status reads to a member it is not revealed to: a dispute would betray that the
+# verdicts differ. Agreed and resolved claims are the desk's published result, shown to everyone.
+STATUS_SHOWN_BLIND = {Status.DISPUTED: Status.NEEDS_REVIEW}
+
+
+def status_shown_to(user, claim: str = "") -> Case:
+    """The claim's status as the user may see it, as an expression (see :data:`STATUS_SHOWN_BLIND`)."""
+    hidden = ~revealed_to(user, claim)
+    return Case(
+        *(
+            When(hidden & Q(**{f"{claim}status": status}), then=Value(shown))
+            for status, shown in STATUS_SHOWN_BLIND.items()
+        ),
+        default=F(f"{claim}status"),
+    )
+
+
+def in_status_shown_to(user, status: str, claim: str = "") -> Q:
+    """The claims whose status, as the user may see it, is ``status``: the filter form of
+    :func:`status_shown_to`, for counts and aggregates over a relation."""
+    revealed = revealed_to(user, claim)
+    selected = Q(**{f"{claim}status": status})
+    if status in STATUS_SHOWN_BLIND:
+        selected &= revealed
+    for hidden, shown in STATUS_SHOWN_BLIND.items():
+        if shown == status:
+            selected |= Q(**{f"{claim}status": hidden}) & ~revealed
+    return selected
+
+
+# Judging.
+
+
+def judgement_refusal(annotation: Annotation) -> StateConflict | None:
+    """Why no verdict on the claim may be given or changed now (resolved, or merged into another),
+    or None when it is open for judgement. Adjudication is refused for the same reasons."""
+    if annotation.status == Status.RESOLVED:
+        return StateConflict(
+            "This claim is resolved; its verdicts are frozen. An editor may re-open it.", code="resolved"
+        )
+    if annotation.merged_into_id:
+        return StateConflict(
+            f"This claim was merged into claim {annotation.merged_into_id}; judge that one.", code="merged"
+        )
+    return None
+
+
+def can_judge(user, annotation: Annotation) -> bool:
+    """May the user give or change a verdict on this claim now: a reviewer or higher, on an open claim."""
+    return can(user, annotation.article.project, Role.REVIEWER) and judgement_refusal(annotation) is None
+
+
+def check_can_judge(user, annotation: Annotation) -> None:
+    """Raise PermissionDenied (role below reviewer) or StateConflict (the claim is not open for
+    judgement) unless :func:`can_judge`."""
+    require_role(user, annotation.article.project, Role.REVIEWER)
+    if (refusal := judgement_refusal(annotation)) is not None:
+        raise refusal

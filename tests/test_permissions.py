@@ -162,7 +162,8 @@ TABLE = [
         [201, 201, 201, 201, 404, 401],
     ),
     ("get", "/api/v1/annotations/{judged}/", None, [200, 200, 200, 200, 404, 401]),
-    ("patch", "/api/v1/annotations/{judged}/", {"claim": "Changed"}, [200, 403, 200, 200, 404, 401]),
+    # Once judged, the claim's words are reworded by editors only (its author gets 409).
+    ("patch", "/api/v1/annotations/{judged}/", {"claim": "Changed"}, [409, 403, 200, 200, 404, 401]),
     ("delete", "/api/v1/annotations/{fresh}/", None, [204, 403, 204, 204, 404, 401]),
     ("delete", "/api/v1/annotations/{judged}/", None, [409, 403, 204, 204, 404, 401]),
     ("get", "/api/v1/verdicts/", None, [200, 200, 200, 200, "E", 401]),
@@ -185,9 +186,10 @@ TABLE = [
         {"project": "{project}", "url": "https://new.example.org/x"},
         [403, 201, 201, 201, 404, 401],
     ),
-    ("get", "/api/v1/sources/{source}/", None, [200, 200, 200, 200, 404, 401]),
-    ("patch", "/api/v1/sources/{source}/", {"title": "Retitled"}, [403, 200, 200, 200, 404, 401]),
-    ("patch", "/api/v1/sources/{source}/", {"reliability": "low"}, [403, 403, 200, 200, 404, 401]),
+    # The source behind reviewer 1's evidence: blind review hides it from the annotator.
+    ("get", "/api/v1/sources/{source}/", None, [404, 200, 200, 200, 404, 401]),
+    ("patch", "/api/v1/sources/{source}/", {"title": "Retitled"}, [404, 200, 200, 200, 404, 401]),
+    ("patch", "/api/v1/sources/{source}/", {"reliability": "low"}, [404, 403, 200, 200, 404, 401]),
     ("get", "/api/v1/domains/", None, [200, 200, 200, 200, "E", 401]),
     (
         "post",

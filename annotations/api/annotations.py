@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from annotations.api.etags import VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.api.verdicts import EvidenceInput, VerdictSerializer
-from annotations.models import Annotation, Confidence, Rating, Status
+from annotations.models import Annotation, Confidence, Rating, Status, Verdict
 from annotations.models.annotations import CONTEXT_WIDTH
 from annotations.selectors import annotations_visible_to, visible_verdicts
 from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
@@ -75,6 +75,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
     revision = serializers.IntegerField(source="revision.number", read_only=True)
     tags = serializers.SerializerMethodField()
     author = serializers.CharField(source="author.username", read_only=True)
+    status = serializers.ChoiceField(
+        source="shown_status",
+        choices=Status.choices,
+        read_only=True,
+        help_text="Derived from the independent verdicts. Blind review: a dispute reads needs_review "
+        "until the caller has given their own verdict (editors see it).",
+    )
     final_rating = serializers.SerializerMethodField()
     verdicts = serializers.SerializerMethodField()
 
@@ -109,8 +116,9 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Rating.choices, allow_null=True))
     def get_final_rating(self, annotation):
-        """The agreed or adjudicated rating; null until blind review lets the caller see it."""
-        return annotation.final_rating if annotation.final_rating and annotation.revealed else None
+        """The agreed or adjudicated rating, the desk's published result (every member sees it);
+        null while the claim is neither agreed nor resolved."""
+        return annotation.final_rating or None
 
     @extend_schema_field(VerdictSerializer(many=True))
     def get_verdicts(self, annotation):
@@ -121,30 +129,42 @@ class AnnotationSerializer(serializers.ModelSerializer):
 class AnnotationFilter(django_filters.FilterSet):
     project = IdFilter(field_name="article__project_id")
     article = IdFilter(field_name="article_id")
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, field_name="shown_status", label="Status, as blind review shows it"
+    )
     rating = django_filters.ChoiceFilter(
         choices=Rating.choices,
         method="filter_rating",
-        label="Final rating (only where blind review shows it)",
+        label="Final rating of agreed and resolved claims",
     )
-    reviewer = django_filters.CharFilter(method="filter_reviewer", label="Has a verdict by this username")
+    reviewer = django_filters.CharFilter(
+        method="filter_reviewer",
+        label="Has a verdict by this username (of others: among the claims blind review reveals)",
+    )
     author = django_filters.CharFilter(field_name="author__username")
     tag = django_filters.CharFilter(field_name="tags__name")
     orphaned = django_filters.BooleanFilter()
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_q", label="Quote, claim or article title contains")
-    ordering = django_filters.OrderingFilter(fields=["id", "created_at", "updated_at", "start", "status"])
+    ordering = django_filters.OrderingFilter(
+        fields=["id", "created_at", "updated_at", "start", ("shown_status", "status")]
+    )
 
     class Meta:
         model = Annotation
         fields = []
 
     def filter_rating(self, queryset, name, value):
-        return queryset.filter(final_rating=value, revealed=True)
+        return queryset.filter(final_rating=value)
 
     def filter_reviewer(self, queryset, name, value):
-        return queryset.filter(verdicts__reviewer__username=value)
+        # Which claims someone else judged is theirs to tell only where their verdicts show.
+        judged = Verdict.objects.filter(reviewer__username=value).values("annotation")
+        user = getattr(self.request, "user", None)
+        if user is None or value != user.username:
+            queryset = queryset.filter(revealed=True)
+        return queryset.filter(pk__in=judged)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

@@ -14,7 +14,7 @@ from annotations.models import Membership, Project, Role
 from annotations.permissions import get_project_for, projects_of
 from annotations.services.projects import (
     add_member,
-    change_member_role,
+    change_member,
     create_project,
     get_member,
     remove_member,
@@ -47,7 +47,12 @@ class AddMemberInput(serializers.Serializer):
 
 
 class ChangeMemberInput(serializers.Serializer):
-    role = RoleField()
+    role = RoleField(required=False, help_text="The new role (admins).")
+    review_blind = serializers.BooleanField(
+        required=False,
+        help_text="Editors and admins: review blind, so that their verdicts count as independent "
+        "(the member themselves, or an admin).",
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -58,7 +63,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["user", "username", "role", "joined_at"]
+        fields = ["user", "username", "role", "review_blind", "joined_at"]
         read_only_fields = fields
 
 
@@ -137,7 +142,7 @@ USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH, description=
     partial_update=extend_schema(
         parameters=[PROJECT_ID, USERNAME],
         request=ChangeMemberInput,
-        summary="Change a member's role (admins)",
+        summary="Change a member's role (admins) or blind review switch (the member, or admins)",
     ),
     destroy=extend_schema(
         parameters=[PROJECT_ID, USERNAME],
@@ -182,8 +187,8 @@ class MemberViewSet(
     def partial_update(self, request, project_pk=None, username=None):
         payload = ChangeMemberInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        membership = change_member_role(
-            actor=request.user, project_id=project_pk, username=username, role=payload.validated_data["role"]
+        membership = change_member(
+            actor=request.user, project_id=project_pk, username=username, **payload.validated_data
         )
         return Response(MemberSerializer(membership).data)
 

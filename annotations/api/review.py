@@ -9,7 +9,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from annotations.api.annotations import AnnotationFilter, AnnotationSerializer
@@ -21,16 +21,13 @@ from annotations.models import (
     Disagreement,
     DisagreementKind,
     DisagreementStatus,
-    Membership,
     Rating,
     Role,
 )
-from annotations.selectors import adjudications_visible_to, disagreements_visible_to, queue
-from annotations.services.review import adjudicate, keep_both, merge_annotations
+from annotations.permissions import check_role_where_member
+from annotations.selectors import QUEUE_NAMES, adjudications_visible_to, disagreements_visible_to, queue
+from annotations.services.review import accept_converged_rating, adjudicate, keep_both, merge_annotations
 from workbench.filters import MAX_ID, IdFilter
-
-QUEUES = ("to_review", "disputed", "done")
-
 
 SEVERITY_SCHEMA = {
     "oneOf": [{"type": "integer", "minimum": 1, "maximum": 4}, {"type": "string", "enum": ["categorical"]}],
@@ -128,6 +125,10 @@ class KeepBothInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
 
 
+class AcceptConvergedInput(serializers.Serializer):
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+
+
 class MergeInput(KeepBothInput):
     keep = IdField(help_text="The annotation to keep; the other is merged into it.")
 
@@ -144,6 +145,25 @@ class MergeSerializer(serializers.Serializer):
 
     def get_left_verdicts(self, merge) -> list[int]:
         return [verdict.pk for verdict in merge.left]
+
+
+class AdjudicationSerializer(serializers.ModelSerializer):
+    editor = serializers.CharField(source="editor.username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Adjudication
+        fields = [
+            "id",
+            "annotation",
+            "editor",
+            "rating",
+            "rationale",
+            "evidence",
+            "created_at",
+            "superseded_at",
+        ]
+        read_only_fields = fields
 
 
 @extend_schema_view(
@@ -190,31 +210,37 @@ class DisagreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         disagreement = keep_both(editor=request.user, disagreement_id=pk, **payload.validated_data)
         return Response(DisagreementSerializer(self.get_queryset().get(pk=disagreement.pk)).data)
 
+    @extend_schema(
+        request=AcceptConvergedInput,
+        responses={
+            201: AdjudicationSerializer,
+            409: OpenApiResponse(
+                description="Not an open verdict disagreement, or the reviewers' ratings still differ."
+            ),
+        },
+        summary="Resolve a verdict disagreement with the rating its reviewers converged on (editors)",
+        description=(
+            "After seeing each other's verdicts the reviewers may revise theirs; when all the independent "
+            "verdicts now give one rating, an editor accepts it: the claim is resolved with that rating, "
+            "recorded as an adjudication. Agreement figures keep counting the blind ratings."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        payload = AcceptConvergedInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        adjudication = accept_converged_rating(
+            editor=request.user, disagreement_id=pk, **payload.validated_data
+        )
+        fresh = adjudications_visible_to(request.user).get(pk=adjudication.pk)
+        return Response(AdjudicationSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
 
 class AdjudicateInput(serializers.Serializer):
     annotation = IdField()
     rating = serializers.ChoiceField(choices=Rating.choices)
     rationale = serializers.CharField(max_length=20_000)
     evidence = EvidenceInput(many=True, required=False, max_length=50)
-
-
-class AdjudicationSerializer(serializers.ModelSerializer):
-    editor = serializers.CharField(source="editor.username", read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Adjudication
-        fields = [
-            "id",
-            "annotation",
-            "editor",
-            "rating",
-            "rationale",
-            "evidence",
-            "created_at",
-            "superseded_at",
-        ]
-        read_only_fields = fields
 
 
 class AdjudicationFilter(django_filters.FilterSet):
@@ -270,7 +296,7 @@ class QueueFilter(AnnotationFilter):
 @extend_schema_view(
     list=extend_schema(
         summary="A review queue: to_review (awaiting my verdict), disputed (editors), done (publishable)",
-        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(QUEUES))],
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(QUEUE_NAMES))],
     )
 )
 class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -283,8 +309,8 @@ class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Annotation.objects.none()
         name = self.kwargs.get("name")
-        if name not in QUEUES:
-            raise NotFound(f"There is no queue named “{name}”; the queues are {', '.join(QUEUES)}.")
+        if name not in QUEUE_NAMES:
+            raise NotFound(f"There is no queue named “{name}”; the queues are {', '.join(QUEUE_NAMES)}.")
         if name == "disputed":
             self.check_editor_of_requested_project()
         return queue(self.request.user, name)
@@ -293,10 +319,4 @@ class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         project = self.request.query_params.get("project")
         # A malformed or out-of-range id is left for the filter to refuse with a 400.
         if project and project.isdigit() and int(project) <= MAX_ID:
-            role = (
-                Membership.objects.filter(user=self.request.user, project_id=int(project))
-                .values_list("role", flat=True)
-                .first()
-            )
-            if role is not None and role < Role.EDITOR:
-                raise PermissionDenied("The disputed queue is for editors and admins.")
+            check_role_where_member(self.request.user, int(project), Role.EDITOR)

@@ -47,6 +47,13 @@ class Membership(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.PositiveSmallIntegerField(choices=Role)
+    review_blind = models.BooleanField(
+        default=False,
+        help_text=_(
+            "For editors and admins: read the claims they have not judged blind, as a reviewer does, "
+            "so that their verdicts count as independent."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,7 @@ class DisagreementKind(models.TextChoices):
 class DisagreementStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved by an editor")
-    CLOSED = "closed", _("Closed: the verdicts came to agree")
+    CLOSED = "closed", _("Closed: a claim in it was merged away or lost its words")
 
 
 class Disagreement(models.Model):

@@ -39,13 +39,34 @@ class Stance(models.TextChoices):
 
 
 class Verdict(models.Model):
-    """One reviewer's judgement of one annotation; at most one per reviewer and annotation."""
+    """One reviewer's judgement of one annotation; at most one per reviewer and annotation.
+
+    A verdict given while its author could see no other verdict on the claim is ``independent``,
+    and ``blind_rating`` keeps the rating it was given with for good: disagreements, statuses and
+    agreement figures are computed on these. ``rating`` is the current one, which its author may
+    revise after seeing the others (``revised_after_reveal``).
+    """
 
     annotation = models.ForeignKey(
         "annotations.Annotation", on_delete=models.CASCADE, related_name="verdicts"
     )
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts")
     rating = models.CharField(max_length=16, choices=Rating)
+    blind_rating = models.CharField(
+        max_length=16,
+        choices=Rating,
+        help_text=_("The rating given before its author saw any other verdict on the claim; kept for good."),
+    )
+    independent = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Given while its author could see no other verdict on the claim. Only independent "
+            "verdicts count toward the required number, the status and agreement."
+        ),
+    )
+    revised_after_reveal = models.BooleanField(
+        default=False, help_text=_("The rating was changed after its author saw other verdicts.")
+    )
     confidence = models.CharField(max_length=8, choices=Confidence)
     rationale = models.TextField(blank=True, max_length=20_000)
     version = models.PositiveIntegerField(default=1)

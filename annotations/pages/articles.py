@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from annotations.models import Annotation, Status
+from annotations.models import Status
 from annotations.pages.context import paginate, project_context, project_for
 from annotations.pages.forms import (
     ArticleFilterForm,
@@ -32,10 +32,7 @@ def article_list(request, project_id):
                 Q(title__icontains=q) | Q(publisher__icontains=q) | Q(author__icontains=q)
             )
         if status := form.cleaned_data["status"]:
-            in_status = Annotation.objects.filter(
-                article=OuterRef("pk"), orphaned=False, merged_into__isnull=True, status=status
-            )
-            articles = articles.filter(Exists(in_status))
+            articles = articles.filter(**{f"n_{status}__gt": 0})
         if form.cleaned_data["awaiting"]:
             articles = articles.filter(n_awaiting_me__gt=0)
     context = project_context(project, "articles")

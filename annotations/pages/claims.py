@@ -24,9 +24,7 @@ from annotations.pages.forms import (
     VerdictForm,
     add_service_error,
 )
-from annotations.permissions import (
-    can_change_annotation,
-)
+from annotations.permissions import can_change_annotation, can_judge
 from annotations.selectors import (
     claim_for,
     claim_history,
@@ -102,8 +100,8 @@ def panel_context(
     annotation.article.project.my_role = role
     verdicts = visible_verdicts(annotation, user)
     mine = my_verdict(annotation, user)
-    can_judge = role >= Role.REVIEWER and annotation.status != Status.RESOLVED
-    if can_judge and verdict_form is None:
+    judging = can_judge(user, annotation)
+    if judging and verdict_form is None:
         verdict_form, evidence_formset = verdict_forms(mine)
     can_change = can_change_annotation(user, annotation)
     if can_change and claim_form is None:
@@ -112,11 +110,14 @@ def panel_context(
         "claim": annotation,
         "claim_abilities": abilities(role),
         "my_verdict": mine,
+        "claim_changed_since_mine": bool(
+            mine and annotation.claim_changed_at and annotation.claim_changed_at > mine.updated_at
+        ),
         "other_verdicts": [verdict for verdict in verdicts if verdict.reviewer_id != user.pk],
         "revealed": annotation.revealed,
-        "can_judge": can_judge,
-        "verdict_form": verdict_form if can_judge else None,
-        "evidence_formset": evidence_formset if can_judge else None,
+        "can_judge": judging,
+        "verdict_form": verdict_form if judging else None,
+        "evidence_formset": evidence_formset if judging else None,
         "claim_form": claim_form if can_change else None,
         "claim_history": list(claim_history(user, annotation.pk)[:PANEL_HISTORY_ITEMS]),
         "claim_tags": sorted(tag.name for tag in annotation.tags.all()),

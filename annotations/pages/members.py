@@ -16,7 +16,7 @@ from annotations.pages.forms import (
 from annotations.selectors import (
     members_of,
 )
-from annotations.services.projects import add_member, change_member_role, remove_member
+from annotations.services.projects import add_member, change_member_role, remove_member, set_review_blind
 
 MEMBERS_PAGE_SIZE = 50
 
@@ -38,6 +38,9 @@ def member_list_response(
         username = membership.user.username
         membership.role_label = Role(membership.role).label
         membership.refusals = refusals.get(username, [])
+        membership.blind_switch = membership.role >= Role.EDITOR and (
+            context["is_admin"] or membership.user_id == request.user.pk
+        )
         if context["is_admin"]:
             form = bound.get(username) or MemberRoleForm(
                 initial={"role": Role(membership.role).slug}, auto_id=member_auto_id(username)
@@ -109,4 +112,28 @@ def member_remove(request, project_id, username):
     messages.success(request, f"{username} is no longer a member of {project.name}.")
     if username == request.user.username:
         return redirect("home")
+    return redirect("annotations:member-list", project_id=project.id)
+
+
+@login_required
+@require_POST
+def member_review_blind(request, project_id, username):
+    """Switch blind review on (``review_blind=on``) or off for an editor or admin."""
+    project = project_for(request, project_id)
+    review_blind = request.POST.get("review_blind") == "on"
+    try:
+        set_review_blind(
+            actor=request.user, project_id=project.id, username=username, review_blind=review_blind
+        )
+    except ValidationError as error:
+        reasons = [reason for reasons in error.message_dict.values() for reason in reasons]
+        return member_list_response(request, project, refusals={username: reasons}, status=400)
+    who = "You review" if username == request.user.username else f"{username} reviews"
+    if review_blind:
+        messages.success(
+            request,
+            f"{who} blind now: verdicts on claims not yet judged stay hidden until the verdict is given.",
+        )
+    else:
+        messages.success(request, f"{who} with every verdict in view again.")
     return redirect("annotations:member-list", project_id=project.id)

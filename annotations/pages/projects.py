@@ -33,7 +33,7 @@ def home(request):
 def project_home(request, project_id):
     project = project_for(request, project_id)
     context = project_context(project, "overview")
-    counts = claim_status_counts(project)
+    counts = claim_status_counts(request.user, project)
     context.update(
         counts=counts,
         statuses=[(status, label, counts[status]) for status, label in Status.choices],

@@ -31,9 +31,6 @@ def reader_context(request, article, *, current: int | None = None, annotate_for
     project.my_role = role_in(request.user, project)
     context = project_context(project, "articles")
     claims = claims_of_article(request.user, article)
-    for claim in claims:
-        claim.revealed = context["can_edit"] or claim.i_judged
-        claim.awaits_me = context["can_review"] and claim.awaits_verdicts and not claim.i_judged
     context.update(
         article=article,
         revision=article.current_revision,

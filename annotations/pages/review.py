@@ -35,9 +35,7 @@ from annotations.pages.forms import (
     MergeForm,
     add_service_error,
 )
-from annotations.permissions import (
-    get_annotation_for,
-)
+from annotations.permissions import get_annotation_for, get_disagreement_for
 from annotations.selectors import (
     adjudications_of,
     claims_of_disagreement,
@@ -47,8 +45,9 @@ from annotations.selectors import (
     verdicts_with_evidence,
 )
 from annotations.services.review import (
+    accept_converged_rating,
     adjudicate,
-    get_disagreement_for_editor,
+    converged_rating,
     keep_both,
     merge_annotations,
 )
@@ -217,7 +216,11 @@ def disagreement_context(
             evidence_formset = EvidenceFormSet(prefix=EVIDENCE_PREFIX)
         context.update(
             claim=claim,
-            ratings=sorted({verdict.rating for verdict in claim.listed_verdicts}, key=Rating.values.index),
+            ratings=sorted(
+                {verdict.blind_rating for verdict in claim.listed_verdicts if verdict.independent},
+                key=Rating.values.index,
+            ),
+            converged=converged_rating(claim.listed_verdicts) if is_open else None,
             adjudications=adjudications_of(request.user, claim.pk),
             adjudication_form=adjudication_form if can_adjudicate else None,
             evidence_formset=evidence_formset if can_adjudicate else None,
@@ -250,19 +253,19 @@ def disagreement_url(disagreement) -> str:
 @login_required
 @require_GET
 def disagreement_detail(request, disagreement_id):
-    return render_disagreement(request, get_disagreement_for_editor(request.user, disagreement_id))
+    return render_disagreement(request, get_disagreement_for(request.user, disagreement_id, role=Role.EDITOR))
 
 
 def conflict_response(request, disagreement_id, error: ValidationError):
     """The page as it stands now, with the reason the action changed nothing."""
-    fresh = get_disagreement_for_editor(request.user, disagreement_id)
+    fresh = get_disagreement_for(request.user, disagreement_id, role=Role.EDITOR)
     return render_disagreement(request, fresh, status=409, conflict=" ".join(error.messages))
 
 
 @login_required
 @require_POST
 def disagreement_adjudicate(request, disagreement_id):
-    disagreement = get_disagreement_for_editor(request.user, disagreement_id)
+    disagreement = get_disagreement_for(request.user, disagreement_id, role=Role.EDITOR)
     if disagreement.kind != DisagreementKind.VERDICT:
         error = StateConflict(
             "Overlapping spans are settled by merging them or keeping both, not by a rating."
@@ -292,8 +295,22 @@ def disagreement_adjudicate(request, disagreement_id):
 
 @login_required
 @require_POST
+def disagreement_accept(request, disagreement_id):
+    """Resolve a verdict disagreement with the rating its reviewers converged on after the reveal."""
+    disagreement = get_disagreement_for(request.user, disagreement_id, role=Role.EDITOR)
+    try:
+        adjudication = accept_converged_rating(editor=request.user, disagreement_id=disagreement.pk)
+    except StateConflict as error:
+        return conflict_response(request, disagreement_id, error)
+    label = Rating(adjudication.rating).label
+    messages.success(request, f"Claim #{disagreement.annotation_id} is resolved. Final rating: {label}.")
+    return redirect(disagreement_url(disagreement))
+
+
+@login_required
+@require_POST
 def disagreement_merge(request, disagreement_id):
-    disagreement = get_disagreement_for_editor(request.user, disagreement_id)
+    disagreement = get_disagreement_for(request.user, disagreement_id, role=Role.EDITOR)
     form = MergeForm(request.POST)
     if not form.is_valid():
         return render_disagreement(
@@ -314,7 +331,7 @@ def disagreement_merge(request, disagreement_id):
 @login_required
 @require_POST
 def disagreement_keep_both(request, disagreement_id):
-    disagreement = get_disagreement_for_editor(request.user, disagreement_id)
+    disagreement = get_disagreement_for(request.user, disagreement_id, role=Role.EDITOR)
     form = KeepBothForm(request.POST)
     if form.is_valid():
         try:

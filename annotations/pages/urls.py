@@ -18,6 +18,11 @@ urlpatterns = [
         "projects/<int:project_id>/members/<str:username>/role/", members.member_change, name="member-change"
     ),
     path(
+        "projects/<int:project_id>/members/<str:username>/review-blind/",
+        members.member_review_blind,
+        name="member-review-blind",
+    ),
+    path(
         "projects/<int:project_id>/members/<str:username>/remove/",
         members.member_remove,
         name="member-remove",
@@ -42,6 +47,11 @@ urlpatterns = [
         "disagreements/<int:disagreement_id>/adjudicate/",
         review.disagreement_adjudicate,
         name="disagreement-adjudicate",
+    ),
+    path(
+        "disagreements/<int:disagreement_id>/accept/",
+        review.disagreement_accept,
+        name="disagreement-accept",
     ),
     path(
         "disagreements/<int:disagreement_id>/merge/",

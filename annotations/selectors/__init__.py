@@ -11,7 +11,9 @@ from annotations.selectors.agreement import has_tag as has_tag
 from annotations.selectors.articles import articles_visible_to as articles_visible_to
 from annotations.selectors.articles import articles_with_claim_counts as articles_with_claim_counts
 from annotations.selectors.articles import project_articles as project_articles
+from annotations.selectors.claims import QUEUE_NAMES as QUEUE_NAMES
 from annotations.selectors.claims import annotations_visible_to as annotations_visible_to
+from annotations.selectors.claims import awaiting_verdict_of as awaiting_verdict_of
 from annotations.selectors.claims import claim_for as claim_for
 from annotations.selectors.claims import claim_status_counts as claim_status_counts
 from annotations.selectors.claims import claims_awaiting as claims_awaiting

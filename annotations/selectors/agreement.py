@@ -17,12 +17,11 @@ from annotations.models import (
     Highlight,
     Membership,
     Project,
-    Role,
     Status,
     Tag,
     Verdict,
 )
-from annotations.permissions import can, judged_by
+from annotations.permissions import revealed_to, sees_everything
 
 FEWER_THAN_TWO_AUTHORS = "Fewer than two people highlighted these claims, so there is no pair to compare."
 
@@ -100,18 +99,22 @@ def agreement_visible_to(
 
     ``reviewer`` (a username) keeps the claims that reviewer gave a verdict on, with every verdict
     on them; ``created_after`` (inclusive) and ``created_before`` (exclusive) bound the claims'
-    creation time; ``tag`` keeps the claims carrying that tag. Every Verdict row is a submitted
-    verdict, so all of them count.
+    creation time; ``tag`` keeps the claims carrying that tag.
 
-    Blind review: editors and admins get every figure. Anyone else gets the verdict figures over
-    the claims they judged themselves only, and no pair or reviewer rows, so that no figure rests
-    on a rating they could not read through the API. Span figures use every annotation in scope
-    (spans are not blind) but leave out the per-pair rows for the same reason as reviewers.
+    The figures count the independent verdicts only, with the ratings they were given blind
+    (``blind_rating``): a verdict given with other verdicts in view, or a rating revised after
+    the reveal, would make the desk look more agreed than its judgements were.
+
+    Blind review: editors and admins (unless they review blind) get every figure. Anyone else gets
+    the verdict figures over the claims they judged themselves only, and no pair or reviewer rows,
+    so that no figure rests on a rating they could not read through the API. Span figures use
+    every annotation in scope (spans are not blind) but leave out the per-pair rows for the same
+    reason as reviewers.
 
     The caller has checked that ``user`` is a member of ``project``. Three queries, whatever the
-    number of claims: the caller's role, one row per verdict, one row per span.
+    number of claims: whether the caller sees everything, one row per verdict, one row per span.
     """
-    blind = not can(user, project, Role.EDITOR)
+    blind = not sees_everything(user, project)
     scope = {
         "project": project,
         "article": article,
@@ -120,12 +123,16 @@ def agreement_visible_to(
         "created_before": created_before,
         "tag": tag,
     }
-    verdicts = Verdict.objects.filter(_claims_in_scope("annotation__", **scope))
+    verdicts = Verdict.objects.filter(_claims_in_scope("annotation__", **scope), independent=True)
     if blind:
-        verdicts = verdicts.filter(annotation__in=judged_by(user))
+        verdicts = verdicts.filter(revealed_to(user, "annotation__"))
     rows = list(
         verdicts.order_by().values_list(
-            "annotation_id", "reviewer__username", "rating", "annotation__status", "annotation__final_rating"
+            "annotation_id",
+            "reviewer__username",
+            "blind_rating",
+            "annotation__status",
+            "annotation__final_rating",
         )
     )
     summary = agreement.agreement_summary((claim, name, rating) for claim, name, rating, _, _ in rows)

@@ -7,7 +7,7 @@ from annotations.models import (
     Project,
     Status,
 )
-from annotations.permissions import member_projects
+from annotations.permissions import in_status_shown_to, member_projects
 from annotations.selectors.claims import claims_awaiting
 
 
@@ -19,7 +19,8 @@ def articles_visible_to(user) -> QuerySet[Article]:
 
 def articles_with_claim_counts(user, project: Project) -> QuerySet[Article]:
     """The project's articles, newest first, each annotated with ``n_claims``, ``n_<status>`` per
-    status and ``n_awaiting_me`` (claims awaiting the user's verdict); one query a page."""
+    status as the user may see it and ``n_awaiting_me`` (claims awaiting the user's verdict); one
+    query a page."""
     claims = Q(annotations__orphaned=False, annotations__merged_into__isnull=True)
     awaiting = Q(annotations__in=claims_awaiting(user, project).order_by().values("pk"))
     return (
@@ -29,7 +30,9 @@ def articles_with_claim_counts(user, project: Project) -> QuerySet[Article]:
         .annotate(
             n_claims=Count("annotations", filter=claims),
             **{
-                f"n_{status}": Count("annotations", filter=claims & Q(annotations__status=status))
+                f"n_{status}": Count(
+                    "annotations", filter=claims & in_status_shown_to(user, status, "annotations__")
+                )
                 for status in Status.values
             },
             n_awaiting_me=Count("annotations", filter=claims & awaiting),

@@ -14,6 +14,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from annotations.models import (
@@ -26,13 +27,46 @@ from annotations.models import (
     Status,
     Verdict,
 )
-from annotations.permissions import member_projects, projects_where, revealed_to
+from annotations.permissions import (
+    in_status_shown_to,
+    judged_by,
+    member_projects,
+    projects_where,
+    revealed_to,
+    status_shown_to,
+)
 from sources.models import Source
+
+QUEUE_NAMES = ("to_review", "disputed", "done")
+
+
+def awaiting_verdict_of(user, claims: QuerySet[Annotation]) -> QuerySet[Annotation]:
+    """``claims`` annotated with ``awaits_me``: the one rule of which claims await the user's
+    verdict. A claim awaits it when it is live (not orphaned, not merged away), neither agreed nor
+    resolved, has fewer independent verdicts than its project requires, none of them the user's,
+    and the user reviews in its project."""
+    n_independent = (
+        Verdict.objects.filter(annotation=OuterRef("pk"), independent=True)
+        .order_by()
+        .values("annotation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    awaits = (
+        Q(orphaned=False, merged_into__isnull=True, article__project__in=projects_where(user, Role.REVIEWER))
+        & ~Q(status__in=[Status.AGREED, Status.RESOLVED])
+        & ~Q(pk__in=judged_by(user))
+        & Q(n_independent__lt=F("article__project__required_verdicts"))
+    )
+    return claims.alias(n_independent=Coalesce(Subquery(n_independent), 0)).annotate(
+        awaits_me=ExpressionWrapper(awaits, output_field=BooleanField())
+    )
 
 
 def annotations_visible_to(user) -> QuerySet[Annotation]:
-    """The annotations of the user's projects, each annotated with ``revealed``: whether blind
-    review lets the user see its other verdicts and final rating. Verdicts come prefetched;
+    """The annotations of the user's projects, each annotated with ``revealed`` (whether blind
+    review lets the user see its other verdicts, evidence and disputes), ``shown_status`` (its
+    status as the user may see it) and ``i_judged``. Verdicts come prefetched;
     :func:`visible_verdicts` picks those the user may see."""
     if not user.is_authenticated:
         return Annotation.objects.none()
@@ -41,7 +75,12 @@ def annotations_visible_to(user) -> QuerySet[Annotation]:
     return (
         Annotation.objects.with_context()
         .filter(article__project__in=member_projects(user))
-        .annotate(my_role=Subquery(my_role), i_judged=i_judged, revealed=revealed_to(user))
+        .annotate(
+            my_role=Subquery(my_role),
+            i_judged=i_judged,
+            revealed=revealed_to(user),
+            shown_status=status_shown_to(user),
+        )
         .prefetch_related(Prefetch("verdicts", queryset=Verdict.objects.with_context()))
     )
 
@@ -76,21 +115,15 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
 
 
 def queue(user, name: str) -> QuerySet[Annotation]:
-    """The claims of one queue, oldest first.
+    """The claims of one queue (one of :data:`QUEUE_NAMES`), oldest first.
 
-    ``to_review``: claims of projects where the user reviews that still need verdicts and lack
-    the user's; ``disputed``: claims in an open disagreement, in projects the user edits;
-    ``done``: agreed or resolved claims, ready to publish.
+    ``to_review``: the claims awaiting the user's verdict (:func:`awaiting_verdict_of`);
+    ``disputed``: claims in an open disagreement, in projects the user edits, as blind review
+    reveals them; ``done``: agreed or resolved claims, ready to publish.
     """
     claims = annotations_visible_to(user).filter(orphaned=False, merged_into__isnull=True)
     if name == "to_review":
-        return (
-            claims.filter(article__project__in=projects_where(user, Role.REVIEWER), i_judged=False)
-            .exclude(status__in=[Status.RESOLVED, Status.AGREED])
-            .annotate(n_verdicts=Count("verdicts", distinct=True))
-            .filter(n_verdicts__lt=F("article__project__required_verdicts"))
-            .order_by("created_at", "id")
-        )
+        return awaiting_verdict_of(user, claims).filter(awaits_me=True).order_by("created_at", "id")
     if name == "disputed":
         return claims.filter(
             article__project__in=projects_where(user, Role.EDITOR), revealed=True, status=Status.DISPUTED
@@ -106,12 +139,12 @@ def live_claims(project: Project) -> QuerySet[Annotation]:
     return Annotation.objects.filter(article__project=project, orphaned=False, merged_into__isnull=True)
 
 
-def claim_status_counts(project: Project) -> dict[str, int]:
-    """``{status: count}`` for every status, and ``total``, in one query."""
-    counts = live_claims(project).aggregate(
-        total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in Status.values}
+def claim_status_counts(user, project: Project) -> dict[str, int]:
+    """``{status: count}`` for every status as the user may see it, and ``total``, in one query."""
+    return live_claims(project).aggregate(
+        total=Count("pk"),
+        **{status: Count("pk", filter=in_status_shown_to(user, status)) for status in Status.values},
     )
-    return counts
 
 
 def claims_awaiting(user, project: Project) -> QuerySet[Annotation]:
@@ -122,20 +155,17 @@ def claims_awaiting(user, project: Project) -> QuerySet[Annotation]:
 
 def claims_of_article(user, article: Article) -> list[Annotation]:
     """The claims on the article's current text in reading order, each annotated with
-    ``i_judged`` (the user gave a verdict) and ``awaits_verdicts`` (it still needs verdicts, as
-    in :func:`claims_awaiting`); one query, verdicts not loaded."""
-    mine = Verdict.objects.filter(annotation=OuterRef("pk"), reviewer=user)
-    open_for_verdicts = Q(n_verdicts__lt=F("article__project__required_verdicts")) & ~Q(
-        status__in=[Status.RESOLVED, Status.AGREED]
+    ``revealed``, ``shown_status``, ``i_judged`` and ``awaits_me`` (:func:`awaiting_verdict_of`);
+    one query, verdicts not loaded."""
+    claims = Annotation.objects.filter(
+        article=article, revision_id=article.current_revision_id, orphaned=False, merged_into__isnull=True
     )
     return list(
-        Annotation.objects.filter(
-            article=article, revision_id=article.current_revision_id, orphaned=False, merged_into__isnull=True
-        )
-        .alias(n_verdicts=Count("verdicts"))
+        awaiting_verdict_of(user, claims)
         .annotate(
-            i_judged=Exists(mine),
-            awaits_verdicts=ExpressionWrapper(open_for_verdicts, output_field=BooleanField()),
+            i_judged=Exists(Verdict.objects.filter(annotation=OuterRef("pk"), reviewer=user)),
+            revealed=revealed_to(user),
+            shown_status=status_shown_to(user),
         )
         .only("id", "start", "end", "quote", "claim", "status", "final_rating", "author_id", "created_at")
         .order_by("start", "-end", "id")

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TypedDict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
@@ -20,16 +20,16 @@ from annotations.models import (
     Evidence,
     Highlight,
     HistoryEntry,
-    Membership,
     Role,
-    Status,
     Verdict,
 )
+from annotations.permissions import judgement_refusal, require_roles
 from annotations.selectors import articles_visible_to
 from annotations.services import history
 from annotations.services.annotations import check_span, settle_spans, tags_for
 from annotations.services.evidence import EvidenceInput
 from annotations.services.review import refresh_statuses
+from annotations.services.verdicts import blind_judgements
 from sources.services import find_or_create_sources
 from workbench.errors import ItemErrors, StateConflict
 
@@ -75,12 +75,13 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
     }
     if missing := article_ids - set(articles):
         raise Http404(f"No such article: {min(missing)}.")
-    roles = dict(Membership.objects.filter(user=actor).values_list("project", "role"))
-    for item in items:
-        project_id = articles[item["article"]].project_id
-        needed = Role.REVIEWER if item.get("verdict") else Role.ANNOTATOR
-        if roles.get(project_id, 0) < needed:
-            raise PermissionDenied(f"Giving verdicts needs the {needed.slug} role or higher in this project.")
+    require_roles(
+        actor,
+        (
+            (articles[item["article"]].project, Role.REVIEWER if item.get("verdict") else Role.ANNOTATOR)
+            for item in items
+        ),
+    )
 
     errors = {}
     for position, item in enumerate(items):
@@ -186,22 +187,24 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
     already = set(
         Verdict.objects.filter(reviewer=actor, annotation__in=ids).values_list("annotation", flat=True)
     )
-    resolved = set(Annotation.objects.filter(pk__in=ids, status=Status.RESOLVED).values_list("pk", flat=True))
     seen, errors = set(), {}
     for position, annotation, _verdict in judged:
         if annotation.pk in already or annotation.pk in seen:
             errors[position] = {"verdict": ["You already gave a verdict on this claim."]}
-        elif annotation.pk in resolved:
-            errors[position] = {"verdict": ["This claim is resolved; its verdicts are frozen."]}
+        elif (refusal := judgement_refusal(annotation)) is not None:
+            errors[position] = {"verdict": refusal.messages}
         seen.add(annotation.pk)
     if errors:
         raise ItemErrors("annotations", errors, conflict=True)
 
+    independent = blind_judgements(actor, ids)
     verdicts = [
         Verdict(
             annotation=annotation,
             reviewer=actor,
             rating=verdict["rating"],
+            blind_rating=verdict["rating"],
+            independent=annotation.pk in independent,
             confidence=verdict["confidence"],
             rationale=verdict.get("rationale", ""),
         )

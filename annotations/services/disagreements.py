@@ -31,9 +31,12 @@ def severity_of(ratings: set[str]) -> tuple[int | None, bool]:
 
 
 def recompute_verdict_disagreements(annotations: list[Annotation], ratings: dict[int, list[str]]) -> None:
-    """Open, update or close each claim's verdict disagreement to match its current ``ratings``.
+    """Open or update each claim's verdict disagreement to match its independent ``ratings``.
 
-    A resolved claim's verdicts are frozen, so nothing opens on it. A handful of queries for
+    ``ratings`` are the blind ratings of the claims' independent verdicts: a reviewer who changes
+    their rating after seeing the others does not make a disagreement go away, so nothing here
+    closes one. Only an editor does (adjudicating, or accepting the rating the reviewers converged
+    on). A resolved claim's verdicts are frozen, so nothing opens on it. A handful of queries for
     any number of claims.
     """
     current = {
@@ -42,30 +45,28 @@ def recompute_verdict_disagreements(annotations: list[Annotation], ratings: dict
             annotation__in=annotations, kind=DisagreementKind.VERDICT, status=OPEN
         )
     }
-    new, changed, now = [], [], timezone.now()
+    new, changed = [], []
     for annotation in annotations:
         distinct = set(ratings.get(annotation.pk, ()))
+        if len(distinct) < 2 or annotation.status == Status.RESOLVED:
+            continue
+        severity, categorical = severity_of(distinct)
         disagreement = current.get(annotation.pk)
-        if len(distinct) > 1 and annotation.status != Status.RESOLVED:
-            severity, categorical = severity_of(distinct)
-            if disagreement is None:
-                new.append(
-                    Disagreement(
-                        project_id=annotation.article.project_id,
-                        kind=DisagreementKind.VERDICT,
-                        annotation=annotation,
-                        severity=severity,
-                        categorical=categorical,
-                    )
+        if disagreement is None:
+            new.append(
+                Disagreement(
+                    project_id=annotation.article.project_id,
+                    kind=DisagreementKind.VERDICT,
+                    annotation=annotation,
+                    severity=severity,
+                    categorical=categorical,
                 )
-            elif (disagreement.severity, disagreement.categorical) != (severity, categorical):
-                disagreement.severity, disagreement.categorical = severity, categorical
-                changed.append(disagreement)
-        elif disagreement is not None and len(distinct) <= 1:
-            disagreement.status, disagreement.closed_at = DisagreementStatus.CLOSED, now
+            )
+        elif (disagreement.severity, disagreement.categorical) != (severity, categorical):
+            disagreement.severity, disagreement.categorical = severity, categorical
             changed.append(disagreement)
     Disagreement.objects.bulk_create(new)
-    Disagreement.objects.bulk_update(changed, ["severity", "categorical", "status", "closed_at"])
+    Disagreement.objects.bulk_update(changed, ["severity", "categorical"])
 
 
 def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

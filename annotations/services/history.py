@@ -30,6 +30,9 @@ def verdict_values(verdict: Verdict) -> dict:
     return {
         "annotation": verdict.annotation_id,
         "rating": verdict.rating,
+        "blind_rating": verdict.blind_rating,
+        "independent": verdict.independent,
+        "revised_after_reveal": verdict.revised_after_reveal,
         "confidence": verdict.confidence,
         "rationale": verdict.rationale,
     }

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from annotations.models import Annotation, Membership, Project, Role
-from annotations.permissions import get_project_for
+from annotations.permissions import get_project_for, require_role
 from annotations.services.review import refresh_statuses
 from workbench.errors import StateConflict
 
@@ -117,3 +117,48 @@ def remove_member(*, actor, project_id: int, username: str) -> None:
     membership = get_member(project, username)
     ensure_an_admin_remains(project, membership)
     membership.delete()
+
+
+@transaction.atomic
+def set_review_blind(*, actor, project_id: int, username: str, review_blind: bool) -> Membership:
+    """Switch blind review on or off for an editor or admin of the project: while it is on, their
+    reads of claims they have not judged are blind like a reviewer's, so their verdicts count as
+    independent. Members change their own; admins anyone's. Reviewers always review blind.
+
+    Raises Http404 (not a member), PermissionDenied (someone else's, not an admin), ValidationError
+    (the member is below editor).
+    """
+    project = get_project_for(actor, project_id)
+    membership = get_member(project, username)
+    if membership.user_id != actor.pk:
+        require_role(actor, project, Role.ADMIN)
+    if membership.role < Role.EDITOR:
+        raise ValidationError(
+            {
+                "review_blind": [
+                    "Reviewers and annotators always review blind; this is for editors and admins."
+                ]
+            },
+            code="always_blind",
+        )
+    membership.review_blind = review_blind
+    membership.save(update_fields=["review_blind"])
+    return membership
+
+
+@transaction.atomic
+def change_member(
+    *, actor, project_id: int, username: str, role: Role | None = None, review_blind: bool | None = None
+) -> Membership:
+    """Change a member's role (:func:`change_member_role`) and blind review switch
+    (:func:`set_review_blind`) together, all or nothing; either may be left as it is (None)."""
+    membership = None
+    if role is not None:
+        membership = change_member_role(actor=actor, project_id=project_id, username=username, role=role)
+    if review_blind is not None:
+        membership = set_review_blind(
+            actor=actor, project_id=project_id, username=username, review_blind=review_blind
+        )
+    if membership is None:
+        raise ValidationError({"non_field_errors": ["Send a role, review_blind or both."]}, code="nothing")
+    return membership

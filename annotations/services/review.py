@@ -1,13 +1,12 @@
 """The review state of a claim: derived from its verdicts and disagreements, settled by editors."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 
 from annotations.models import (
@@ -18,11 +17,12 @@ from annotations.models import (
     DisagreementKind,
     DisagreementStatus,
     HistoryEntry,
+    Rating,
     Role,
     Status,
     Verdict,
 )
-from annotations.permissions import get_annotation_for, member_projects, require_role
+from annotations.permissions import get_annotation_for, get_disagreement_for, judgement_refusal
 from annotations.services import history
 from annotations.services.disagreements import OPEN, disputed_among, recompute_verdict_disagreements
 from annotations.services.evidence import EvidenceInput, attach_evidence
@@ -38,8 +38,26 @@ def derived_status(ratings: Sequence[str], required: int, *, disputed: bool) -> 
     return Status.NEEDS_REVIEW, ""
 
 
+def independent_ratings(annotations: Sequence[Annotation]) -> dict[int, list[str]]:
+    """The blind ratings of each claim's independent verdicts, oldest first; one query.
+
+    These are the desk's record: a verdict given with other verdicts in view (an editor's) and a
+    rating changed after the reveal are shown, but never counted.
+    """
+    ratings = defaultdict(list)
+    rows = (
+        Verdict.objects.filter(annotation__in=annotations, independent=True)
+        .order_by("id")
+        .values_list("annotation", "blind_rating")
+    )
+    for annotation_id, rating in rows:
+        ratings[annotation_id].append(rating)
+    return ratings
+
+
 def refresh_statuses(annotations: Sequence[Annotation]) -> None:
-    """Re-derive the claims' verdict disagreements, then their ``status`` and ``final_rating``.
+    """Re-derive the claims' verdict disagreements, then their ``status`` and ``final_rating``,
+    from their independent verdicts' blind ratings (:func:`independent_ratings`).
 
     Call with the annotation rows locked, in the transaction that changed their verdicts or
     spans. A resolved claim keeps the rating its adjudication gave. Differing ratings are a
@@ -49,12 +67,7 @@ def refresh_statuses(annotations: Sequence[Annotation]) -> None:
     annotations = list({annotation.pk: annotation for annotation in annotations}.values())
     if not annotations:
         return
-    ratings = defaultdict(list)
-    rows = (
-        Verdict.objects.filter(annotation__in=annotations).order_by("id").values_list("annotation", "rating")
-    )
-    for annotation_id, rating in rows:
-        ratings[annotation_id].append(rating)
+    ratings = independent_ratings(annotations)
     recompute_verdict_disagreements(annotations, ratings)
     disputed = disputed_among(annotations)
     changed = []
@@ -78,18 +91,6 @@ def refresh_status(annotation: Annotation) -> Annotation:
     return annotation
 
 
-def check_open_for_judgement(annotation: Annotation) -> None:
-    """Raise StateConflict when the claim's verdicts are frozen: resolved, or merged into another."""
-    if annotation.status == Status.RESOLVED:
-        raise StateConflict(
-            "This claim is resolved; its verdicts are frozen. An editor may re-open it.", code="resolved"
-        )
-    if annotation.merged_into_id:
-        raise StateConflict(
-            f"This claim was merged into claim {annotation.merged_into_id}; judge that one.", code="merged"
-        )
-
-
 @transaction.atomic
 def adjudicate(
     *, editor, annotation_id: int, rating: str, rationale: str, evidence: Sequence[EvidenceInput] = ()
@@ -101,7 +102,68 @@ def adjudicate(
     adjudication or refused after it. Raises StateConflict when the claim is resolved already.
     """
     annotation = get_annotation_for(editor, annotation_id, role=Role.EDITOR, lock=True)
-    check_open_for_judgement(annotation)
+    return settle(
+        editor=editor,
+        annotation=annotation,
+        rating=rating,
+        rationale=rationale,
+        evidence=evidence,
+        resolution=rationale,
+    )
+
+
+def converged_rating(verdicts: Iterable[Verdict]) -> str | None:
+    """The rating all the independent verdicts among ``verdicts`` now give, when they give one
+    and the same (they converged, perhaps after the reveal); else None."""
+    current = {verdict.rating for verdict in verdicts if verdict.independent}
+    return current.pop() if len(current) == 1 else None
+
+
+@transaction.atomic
+def accept_converged_rating(*, editor, disagreement_id: int, rationale: str = "") -> Adjudication:
+    """Close a verdict disagreement with the rating its reviewers converged on after seeing each
+    other's verdicts (editors and admins): the claim is resolved with that rating, recorded as an
+    adjudication; the blind ratings stay the record that agreement is computed on.
+
+    Locks the claim, then the disagreement. Raises StateConflict when the disagreement is not an
+    open verdict disagreement, or when the reviewers' current ratings still differ.
+    """
+    disagreement = get_disagreement_for(editor, disagreement_id, role=Role.EDITOR)
+    if disagreement.kind != DisagreementKind.VERDICT:
+        raise StateConflict(
+            "Overlapping spans are settled by merging them or keeping both, not by a rating.",
+            code="not_verdict",
+        )
+    annotation = get_annotation_for(editor, disagreement.annotation_id, role=Role.EDITOR, lock=True)
+    disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
+    if disagreement.status != OPEN:
+        raise StateConflict("This disagreement is not open any more.", code="not_open")
+    rating = converged_rating(annotation.verdicts.all())
+    if rating is None:
+        current = sorted({verdict.rating for verdict in annotation.verdicts.filter(independent=True)})
+        raise StateConflict(
+            "The reviewers have not converged on one rating: their verdicts now read "
+            f"{', '.join(str(Rating(value).label) for value in current)}. Adjudicate the claim instead.",
+            code="not_converged",
+        )
+    label = Rating(rating).label
+    return settle(
+        editor=editor,
+        annotation=annotation,
+        rating=rating,
+        rationale=rationale or f"The reviewers converged on “{label}” after seeing each other's verdicts.",
+        evidence=(),
+        resolution=f"Accepted the rating the reviewers converged on after the reveal: {label}.",
+    )
+
+
+def settle(
+    *, editor, annotation: Annotation, rating: str, rationale: str, evidence, resolution: str
+) -> Adjudication:
+    """Write the adjudication that resolves ``annotation`` and close its verdict disagreement.
+    The caller holds the annotation's row lock and has checked the editor's role."""
+    if (refusal := judgement_refusal(annotation)) is not None:
+        raise refusal
     adjudication = Adjudication(annotation=annotation, editor=editor, rating=rating, rationale=rationale)
     adjudication.full_clean(exclude=["annotation", "editor"], validate_constraints=False)
     adjudication.save()
@@ -126,7 +188,10 @@ def adjudicate(
         after={"status": Status.RESOLVED},
     )
     Disagreement.objects.filter(annotation=annotation, kind=DisagreementKind.VERDICT, status=OPEN).update(
-        status=DisagreementStatus.RESOLVED, closed_at=timezone.now(), resolved_by=editor, resolution=rationale
+        status=DisagreementStatus.RESOLVED,
+        closed_at=timezone.now(),
+        resolved_by=editor,
+        resolution=resolution,
     )
     return adjudication
 
@@ -138,9 +203,20 @@ def reopen(*, editor, annotation_id: int, reason: str = "") -> Annotation:
     annotation = get_annotation_for(editor, annotation_id, role=Role.EDITOR, lock=True)
     if annotation.status != Status.RESOLVED:
         raise StateConflict("Only a resolved claim can be re-opened.", code="not_resolved")
-    Adjudication.objects.filter(annotation=annotation, superseded_at__isnull=True).update(
-        superseded_at=timezone.now()
-    )
+    now = timezone.now()
+    for adjudication in Adjudication.objects.select_for_update().filter(
+        annotation=annotation, superseded_at__isnull=True
+    ):
+        adjudication.superseded_at = now
+        adjudication.save(update_fields=["superseded_at"])
+        history.record(
+            annotation,
+            adjudication,
+            actor=editor,
+            action=Action.UPDATE,
+            before={"superseded_at": None},
+            after={"superseded_at": now.isoformat(), "reason": reason},
+        )
     annotation.status, annotation.final_rating = Status.NEEDS_REVIEW, ""
     annotation.version += 1
     annotation.save(update_fields=["status", "final_rating", "version", "updated_at"])
@@ -154,16 +230,6 @@ def reopen(*, editor, annotation_id: int, reason: str = "") -> Annotation:
         after={"status": annotation.status, "reopened": True, "reason": reason},
     )
     return annotation
-
-
-def get_disagreement_for_editor(editor, disagreement_id) -> Disagreement:
-    disagreement = Disagreement.objects.filter(
-        pk=disagreement_id, project__in=member_projects(editor)
-    ).first()
-    if disagreement is None:
-        raise Http404("No such disagreement.")
-    require_role(editor, disagreement.project, Role.EDITOR)
-    return disagreement
 
 
 def locked_pair(editor, disagreement: Disagreement) -> tuple[Annotation, Annotation]:
@@ -183,7 +249,7 @@ def check_open_span(disagreement: Disagreement) -> None:
 @transaction.atomic
 def keep_both(*, editor, disagreement_id: int, note: str = "") -> Disagreement:
     """Resolve a span disagreement by keeping both annotations as separate claims (editors, admins)."""
-    disagreement = get_disagreement_for_editor(editor, disagreement_id)
+    disagreement = get_disagreement_for(editor, disagreement_id, role=Role.EDITOR)
     first, second = locked_pair(editor, disagreement)
     disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
     check_open_span(disagreement)
@@ -222,7 +288,7 @@ def merge_annotations(*, editor, disagreement_id: int, keep_id: int, note: str =
     is kept too (``merged_into`` points at the kept claim). Nothing is deleted. One transaction;
     both annotations locked in id order.
     """
-    disagreement = get_disagreement_for_editor(editor, disagreement_id)
+    disagreement = get_disagreement_for(editor, disagreement_id, role=Role.EDITOR)
     first, second = locked_pair(editor, disagreement)
     disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
     check_open_span(disagreement)

@@ -1,17 +1,35 @@
 """Verdicts and their evidence."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from annotations.models import Action, Role, Verdict
-from annotations.permissions import get_annotation_for, get_verdict_for, require_role
+from annotations.models import Action, Annotation, Verdict
+from annotations.permissions import check_can_judge, get_annotation_for, get_verdict_for, revealed_to
 from annotations.services import history
 from annotations.services.annotations import check_version
 from annotations.services.evidence import EvidenceInput, attach_evidence, replace_evidence
-from annotations.services.review import check_open_for_judgement, refresh_status
+from annotations.services.review import refresh_status
 from workbench.errors import StateConflict
+
+
+def blind_judgements(reviewer, annotation_ids: Collection[int]) -> set[int]:
+    """Ids of those claims on which a verdict the reviewer gives now is independent: the reviewer
+    can see no one else's verdict on them, because there is none yet or because blind review
+    hides them (:func:`annotations.permissions.revealed_to`). Two queries for any number of claims.
+    """
+    seen = set(
+        Annotation.objects.filter(pk__in=annotation_ids)
+        .filter(revealed_to(reviewer))
+        .values_list("pk", flat=True)
+    )
+    judged_by_others = set(
+        Verdict.objects.filter(annotation__in=seen)
+        .exclude(reviewer=reviewer)
+        .values_list("annotation", flat=True)
+    )
+    return set(annotation_ids) - judged_by_others
 
 
 @transaction.atomic
@@ -26,14 +44,21 @@ def submit_verdict(
 ) -> Verdict:
     """Record a reviewer's verdict with its evidence and refresh the claim's status.
 
-    Locks the annotation row. Raises Http404 (not a member), PermissionDenied (role below
-    reviewer), StateConflict (the claim is resolved, or this reviewer already gave a verdict).
+    The verdict is independent when its author could see no other verdict on the claim
+    (:func:`blind_judgements`). Locks the annotation row. Raises Http404 (not a member),
+    PermissionDenied (role below reviewer), StateConflict (the claim is resolved or merged, or
+    this reviewer already gave a verdict).
     """
     annotation = get_annotation_for(reviewer, annotation_id, lock=True)
-    require_role(reviewer, annotation.article.project, Role.REVIEWER)
-    check_open_for_judgement(annotation)
+    check_can_judge(reviewer, annotation)
     verdict = Verdict(
-        annotation=annotation, reviewer=reviewer, rating=rating, confidence=confidence, rationale=rationale
+        annotation=annotation,
+        reviewer=reviewer,
+        rating=rating,
+        blind_rating=rating,
+        independent=annotation.pk in blind_judgements(reviewer, [annotation.pk]),
+        confidence=confidence,
+        rationale=rationale,
     )
     verdict.full_clean(exclude=["annotation", "reviewer"], validate_constraints=False)
     try:
@@ -55,6 +80,16 @@ def submit_verdict(
     return verdict
 
 
+def apply_rating(verdict: Verdict, rating: str, *, others_in_view: bool) -> None:
+    """Change the verdict's current rating. While no one else has judged the claim its author
+    has still seen no other verdict, so the change is blind too and becomes the blind rating;
+    after that the blind rating stays, and the verdict is marked revised after the reveal."""
+    verdict.rating = rating
+    if not others_in_view:
+        verdict.blind_rating = rating
+    verdict.revised_after_reveal = verdict.rating != verdict.blind_rating
+
+
 @transaction.atomic
 def edit_verdict(
     *,
@@ -68,8 +103,10 @@ def edit_verdict(
 ) -> Verdict:
     """Change one's own verdict until its claim is resolved; ``evidence``, when given, replaces it.
 
-    Locks the annotation, then the verdict. Raises PreconditionFailed when ``expected_version``
-    is stale, PermissionDenied for someone else's verdict, StateConflict once resolved.
+    A rating changed after other verdicts on the claim exist keeps the blind rating as the record
+    and marks the verdict ``revised_after_reveal`` (:func:`apply_rating`). Locks the annotation,
+    then the verdict. Raises PreconditionFailed when ``expected_version`` is stale,
+    PermissionDenied for someone else's verdict, StateConflict once resolved or merged.
     """
     verdict = get_verdict_for(reviewer, verdict_id)
     if verdict.reviewer_id != reviewer.pk:
@@ -77,9 +114,12 @@ def edit_verdict(
     annotation = get_annotation_for(reviewer, verdict.annotation_id, lock=True)
     verdict = Verdict.objects.select_for_update().get(pk=verdict.pk)
     check_version(verdict, expected_version)
-    check_open_for_judgement(annotation)
+    check_can_judge(reviewer, annotation)
     before = history.verdict_values(verdict)
-    for field, value in {"rating": rating, "confidence": confidence, "rationale": rationale}.items():
+    if rating is not None and rating != verdict.rating:
+        others = Verdict.objects.filter(annotation=annotation).exclude(pk=verdict.pk).exists()
+        apply_rating(verdict, rating, others_in_view=others)
+    for field, value in {"confidence": confidence, "rationale": rationale}.items():
         if value is not None:
             setattr(verdict, field, value)
     verdict.full_clean(exclude=["annotation", "reviewer"], validate_constraints=False)

@@ -145,6 +145,6 @@ def render_segments(
 @register.simple_tag
 def article_text(revision, claims, current=None):
     """``{% article_text revision claims current %}``: the revision's text with ``claims``
-    (annotations with start, end and status) highlighted; ``current`` is the open claim's id."""
-    spans = [Span(claim.id, claim.start, claim.end, claim.status) for claim in claims]
+    (annotations with start, end and ``shown_status``) highlighted; ``current`` is the open claim's id."""
+    spans = [Span(claim.id, claim.start, claim.end, claim.shown_status) for claim in claims]
     return render_segments(revision.text, spans, current=current, revision_id=revision.id)

@@ -60,7 +60,9 @@ def paths(claim):
     ]
 
 
-SECRETS = ("misleading", "mostly_false", "Cherry-picked", "Secret reasoning", '"true"', "severity")
+# The final rating (mostly_false) is the desk's published result, which every member sees; the
+# verdicts, their evidence and the adjudication's reasoning behind it stay hidden.
+SECRETS = ("misleading", "Cherry-picked", "Secret reasoning", '"true"', "severity", "secret-source")
 
 
 def test_a_reviewer_who_has_not_judged_sees_no_rating_anywhere(api_client, hidden):
@@ -80,6 +82,18 @@ def test_an_annotator_sees_no_rating_either(api_client, hidden):
     for path in paths(claim):
         body = json.dumps(api_client.get(path).json())
         assert not [secret for secret in SECRETS if secret in body], path
+
+
+def test_the_published_final_rating_is_shown_to_every_member(api_client, hidden):
+    desk, claim = hidden
+    for member in (desk.reviewers[2], desk.annotator):
+        api_client.force_authenticate(member)
+        detail = api_client.get(f"/api/v1/annotations/{claim.id}/").json()
+        assert (detail["status"], detail["final_rating"], detail["verdicts"]) == (
+            "resolved",
+            "mostly_false",
+            [],
+        )
 
 
 def test_the_same_paths_show_everything_to_the_editor(api_client, hidden):

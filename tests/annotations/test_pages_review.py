@@ -222,16 +222,17 @@ def test_the_disputed_queue_links_each_claim_to_its_disagreement(desk):
     assert f"Claim #{claim.id}" in html
 
 
-def test_the_done_queue_shows_final_ratings_as_blind_review_allows(desk):
+def test_the_done_queue_shows_final_ratings_to_every_member(desk):
+    """Final ratings of agreed and resolved claims are the desk's published result."""
     claim, _ = disputed(desk, ratings=("mostly_true", "mostly_true"))
     assert claim.status == Status.AGREED
     done = f"/projects/{desk.project.id}/queues/done/"
     judged = client_for(desk.reviewers[0]).get(done).content.decode()
     assert "Mostly true</span>" in judged
-    blind = client_for(desk.annotator).get(done)
-    assert [item.id for item in blind.context["page"]] == [claim.id]
-    assert "Mostly true</span>" not in blind.content.decode()
-    assert "rating hidden (blind review)" in blind.content.decode()
+    annotator = client_for(desk.annotator).get(done)
+    assert [item.id for item in annotator.context["page"]] == [claim.id]
+    assert "Mostly true</span>" in annotator.content.decode()
+    assert "rating hidden" not in annotator.content.decode()
 
 
 def test_an_unknown_queue_is_404(desk):

@@ -135,21 +135,68 @@ def test_severity_is_the_distance_on_the_truth_scale_or_categorical(api_client, 
     assert api_client.get(f"/api/v1/disagreements/?{query}").json()["count"] == 1
 
 
-def test_a_disagreement_closes_when_verdicts_come_to_agree_and_reopens_as_a_new_one(api_client):
+def test_a_rating_revised_after_the_reveal_keeps_the_claim_disputed_and_marks_the_verdict(api_client):
+    """Reviewer 2 gives "False", sees reviewer 1's "Unverifiable" and changes to it: the blind
+    ratings still differ, so the claim stays disputed and its disagreement open."""
+    desk = make_desk()
+    claim = make_annotation(desk)
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[0], rating="unverifiable")
+    changing = make_verdict(desk, annotation=claim, reviewer=desk.reviewers[1], rating="false")
+    api_client.force_authenticate(desk.reviewers[1])
+    answer = api_client.patch(f"/api/v1/verdicts/{changing.id}/", {"rating": "unverifiable"}, format="json")
+    assert answer.status_code == 200
+    assert (answer.json()["rating"], answer.json()["blind_rating"]) == ("unverifiable", "false")
+    assert answer.json()["revised_after_reveal"] is True
+    assert claim_of(api_client, desk.editor, claim)["status"] == "disputed"
+    assert list(Disagreement.objects.values_list("status", "categorical")) == [("open", True)]
+
+
+def test_a_converged_rating_is_accepted_by_an_editor_in_one_call(api_client):
+    desk = make_desk()
+    claim = make_annotation(desk)
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[0], rating="unverifiable")
+    changing = make_verdict(desk, annotation=claim, reviewer=desk.reviewers[1], rating="false")
+    disagreement = Disagreement.objects.get()
+    api_client.force_authenticate(desk.editor)
+    refused = api_client.post(f"/api/v1/disagreements/{disagreement.id}/accept/", {}, format="json")
+    assert refused.status_code == 409
+    assert "not converged" in refused.json()["non_field_errors"][0]
+    api_client.force_authenticate(desk.reviewers[1])
+    api_client.patch(f"/api/v1/verdicts/{changing.id}/", {"rating": "unverifiable"}, format="json")
+    api_client.force_authenticate(desk.reviewers[0])
+    assert (
+        api_client.post(f"/api/v1/disagreements/{disagreement.id}/accept/", {}, format="json").status_code
+        == 403
+    )
+    api_client.force_authenticate(desk.editor)
+    accepted = api_client.post(f"/api/v1/disagreements/{disagreement.id}/accept/", {}, format="json")
+    assert accepted.status_code == 201
+    assert accepted.json()["rating"] == "unverifiable"
+    assert claim_of(api_client, desk.editor, claim)["status"] == "resolved"
+    disagreement.refresh_from_db()
+    assert disagreement.status == "resolved"
+    assert "converged" in disagreement.resolution
+
+
+def test_reopening_a_claim_whose_blind_ratings_differ_opens_a_new_disagreement(api_client):
     desk = make_desk()
     claim = make_annotation(desk)
     make_verdict(desk, annotation=claim, reviewer=desk.reviewers[0], rating="true")
-    changing = make_verdict(desk, annotation=claim, reviewer=desk.reviewers[1], rating="false")
-    api_client.force_authenticate(desk.reviewers[1])
-    api_client.patch(f"/api/v1/verdicts/{changing.id}/", {"rating": "true"}, format="json")
-    assert claim_of(api_client, desk.editor, claim)["status"] == "agreed"
-    assert Disagreement.objects.get().status == "closed"
-    api_client.force_authenticate(desk.reviewers[1])
-    api_client.patch(f"/api/v1/verdicts/{changing.id}/", {"rating": "mixed"}, format="json")
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[1], rating="false")
+    api_client.force_authenticate(desk.editor)
+    api_client.post(
+        "/api/v1/adjudications/",
+        {"annotation": claim.id, "rating": "mixed", "rationale": "Half."},
+        format="json",
+    )
+    api_client.post(f"/api/v1/annotations/{claim.id}/reopen/", {}, format="json")
     assert list(Disagreement.objects.order_by("id").values_list("status", "severity")) == [
-        ("closed", 4),
-        ("open", 2),
+        ("resolved", 4),
+        ("open", 4),
     ]
+    superseded = HistoryEntry.objects.filter(object_type="adjudication", action="update").get()
+    assert superseded.before == {"superseded_at": None}
+    assert superseded.actor == desk.editor
 
 
 def test_overlapping_spans_of_two_people_open_one_span_disagreement(api_client):
@@ -323,8 +370,9 @@ def test_blind_review_hides_ratings_in_disagreements_adjudications_queues_and_hi
     assert api_client.get("/api/v1/disagreements/").json()["count"] == 0
     assert api_client.get("/api/v1/adjudications/").json()["count"] == 0
     done = api_client.get("/api/v1/queues/done/").json()["results"]
-    assert [(c["id"], c["final_rating"], c["verdicts"]) for c in done] == [(claim.id, None, [])]
-    assert api_client.get("/api/v1/annotations/?rating=mixed").json()["count"] == 0
+    # The final rating is the desk's published result; the verdicts behind it stay hidden.
+    assert [(c["id"], c["final_rating"], c["verdicts"]) for c in done] == [(claim.id, "mixed", [])]
+    assert api_client.get("/api/v1/annotations/?rating=mixed").json()["count"] == 1
     kinds = {entry["object_type"] for entry in api_client.get("/api/v1/history/").json()["results"]}
     assert kinds == {"annotation"}
     assert api_client.get(f"/api/v1/adjudications/{Adjudication.objects.get().id}/").status_code == 404
