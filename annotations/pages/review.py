@@ -24,7 +24,6 @@ from annotations.models import (
     DisagreementStatus,
     Rating,
     Role,
-    Status,
 )
 from annotations.pages.context import EVIDENCE_PREFIX, paginate, project_context, project_for
 from annotations.pages.forms import (
@@ -35,7 +34,7 @@ from annotations.pages.forms import (
     MergeForm,
     add_service_error,
 )
-from annotations.permissions import get_annotation_for, get_disagreement_for
+from annotations.permissions import get_annotation_for, get_disagreement_for, judgement_refusal
 from annotations.selectors import (
     adjudications_of,
     claims_of_disagreement,
@@ -210,7 +209,7 @@ def disagreement_context(
     context["action_errors"] = list(action_errors)
     if disagreement.kind == DisagreementKind.VERDICT:
         claim = claims[0]
-        can_adjudicate = is_open and claim.status != Status.RESOLVED and not claim.merged_into_id
+        can_adjudicate = is_open and judgement_refusal(claim) is None
         if can_adjudicate and adjudication_form is None:
             adjudication_form = AdjudicationForm()
             evidence_formset = EvidenceFormSet(prefix=EVIDENCE_PREFIX)

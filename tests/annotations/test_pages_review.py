@@ -656,3 +656,11 @@ def test_the_agreement_dashboard_runs_a_fixed_number_of_queries(django_assert_ma
         7,
         article=article.id,
     )
+
+
+def test_the_queue_pages_are_the_api_queues():
+    """Each queue page shows one of the selectors' queues, and every queue has a page."""
+    from annotations.pages.review import QUEUES
+    from annotations.selectors import QUEUE_NAMES
+
+    assert sorted(queue.name for queue in QUEUES.values()) == sorted(QUEUE_NAMES)
