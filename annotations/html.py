@@ -1,18 +1,21 @@
 """Article HTML reduced to canonical text (see ``annotations.text``).
 
-The reduction follows what a reader sees, not the markup: block elements are paragraphs, ``<br>``
-is a line break, runs of whitespace are one space except inside ``<pre>``, and content that is
-never shown as article text (scripts, styles, embedded objects, the document head, comments) is
-dropped with everything inside it. No markup survives; the text is still user input, and pages
-escape it like any other.
+The document is parsed as browsers parse it (lexbor, a WHATWG HTML5 parser, through selectolax):
+void elements such as ``<embed>`` take no content, an unclosed ``<svg>`` or ``<select>`` ends
+where a browser ends it, and nothing that follows them is lost. The reduction then follows what a
+reader sees, not the markup: block elements are paragraphs, ``<br>`` is a line break, runs of
+whitespace are one space except inside ``<pre>``, and only content a reader never sees is dropped
+with everything inside it (scripts, styles, templates, the document head, media fallbacks,
+hidden elements, comments). No markup survives; the text is still user input, and pages escape
+it like any other.
 """
 
-from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
 
 from annotations.text import canonical_text
 
-# Elements that start and end a paragraph. Table cells are not blocks: they are separated by a
-# space so that a row reads as one line.
+# Elements that start and end a paragraph. Table cells (and a select's options) are not blocks:
+# they are separated by a space so that a row reads as one line.
 BLOCK_TAGS = frozenset(
     {
         "address",
@@ -63,41 +66,42 @@ BLOCK_TAGS = frozenset(
         "xmp",
     }
 )
-CELL_TAGS = frozenset({"td", "th"})
+CELL_TAGS = frozenset({"td", "th", "option"})
 PREFORMATTED_TAGS = frozenset({"pre", "listing", "plaintext", "xmp"})
-# Elements whose content is never article text: code, styling, the head (its <title> is the
-# article's title field, not its text), embedded documents and media fallbacks, form controls,
-# and ruby readings (rt, rp), which annotate the base text rather than continue it.
-DROPPED_TAGS = frozenset(
-    {
-        "applet",
-        "audio",
-        "button",
-        "canvas",
-        "datalist",
-        "embed",
-        "head",
-        "iframe",
-        "map",
-        "math",
-        "noembed",
-        "noframes",
-        "noscript",
-        "object",
-        "option",
-        "rp",
-        "rt",
-        "script",
-        "select",
-        "style",
-        "svg",
-        "template",
-        "textarea",
-        "title",
-        "video",
-    }
+# Elements whose content a reader never sees as article text, as Chromium renders a page (its
+# innerText is the reference the browser tests compare with): code and styling; the head (its
+# <title> is the article's title field, and an SVG <title> is a tooltip); what a browser shows
+# only when it cannot play a medium or run scripts (video, audio, canvas, iframe, noembed,
+# noframes, noscript); a text field's contents and a datalist's suggestions; SVG's definitions and
+# descriptions; and ruby readings (rt, rp), which annotate the base text rather than continue it.
+# Text elsewhere -- SVG and MathML text, buttons, a select's options, an <object>'s fallback -- is
+# seen, so it is kept: an unclosed <select> takes what follows into its option, as browsers do.
+DROPPED_TAGS = (
+    "applet",
+    "audio",
+    "canvas",
+    "datalist",
+    "defs",
+    "desc",
+    "head",
+    "iframe",
+    "metadata",
+    "noembed",
+    "noframes",
+    "noscript",
+    "rp",
+    "rt",
+    "script",
+    "style",
+    "template",
+    "textarea",
+    "title",
+    "video",
 )
-SIGNIFICANT_TAGS = BLOCK_TAGS | CELL_TAGS | PREFORMATTED_TAGS | DROPPED_TAGS | {"br"}
+# Elements the page itself hides.
+HIDDEN = ("[hidden]", '[style*="display:none" i]', '[style*="display: none" i]')
+UNSEEN = ", ".join((*DROPPED_TAGS, *HIDDEN))
+SIGNIFICANT_TAGS = BLOCK_TAGS | CELL_TAGS | PREFORMATTED_TAGS | {"br"}
 
 NO_BREAK = 0
 LINE_BREAK = 1
@@ -113,61 +117,62 @@ def html_to_text(html: str) -> str:
     inside ``<pre>``, whose lines and indentation are kept. List items get no bullet or number:
     each is a paragraph of its own words, so offsets count only text that was in the article.
     Table rows are paragraphs and their cells are separated by one space. Images contribute
-    nothing (not even their ``alt``). Scripts, styles, ``<head>``, embedded objects and media,
-    form controls and comments vanish with their content; entities are decoded.
+    nothing (not even their ``alt``). What a reader never sees (:data:`DROPPED_TAGS`, elements
+    marked ``hidden`` or ``display: none``, comments) vanishes with its content; entities are
+    decoded.
 
     Never raises on malformed input: unclosed tags, stray ``<``, binary junk and plain text
-    without any tag are all read as a browser would. Nesting deeper than libxml2's limit of 2048
-    elements ends the document there. Returns ``""`` when nothing textual remains.
+    without any tag are all read as a browser reads them. Returns ``""`` when nothing textual
+    remains.
     """
-    # A str already is Unicode, so any encoding it declares (an XML declaration, a <meta charset>)
-    # is stale: parse its UTF-8 bytes and tell libxml2 so, which also avoids lxml's refusal of
-    # "Unicode strings with encoding declaration". Lone surrogates cannot be encoded and are
-    # dropped; NUL would otherwise become U+FFFD.
-    data = html.replace("\x00", "").lstrip("\ufeff").encode("utf-8", "ignore")
-    if not data.strip():
+    # NUL is dropped as browsers drop it in text (and PostgreSQL cannot store it); lone
+    # surrogates cannot be encoded and are dropped too.
+    html = html.replace("\x00", "").lstrip("\ufeff").encode("utf-8", "ignore").decode("utf-8")
+    if not html.strip():
         return ""
-    parser = etree.HTMLParser(
-        encoding="utf-8",
-        remove_comments=True,
-        remove_pis=True,
-        no_network=True,
-        # Lifts libxml2's nesting limit from 256 to 2048 levels: broken pages that never close
-        # their <div>s or <font>s would otherwise lose everything after the 256th. HTML parsing
-        # expands no declared entities, so this opens no entity-expansion attack.
-        huge_tree=True,
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.LxmlError:
-        return ""
+    # Parsed with scripting on, as a reader's browser does: <noscript> holds raw text, never shown.
+    document = LexborHTMLParser(html, scripting=True)
+    for unseen in document.css(UNSEEN):
+        unseen.decompose()
+    root = document.root
     if root is None:
         return ""
     writer = TextWriter()
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag
-        # Most elements are inline (span, a, b, font, unknown tags...) and only contribute their
-        # text in place: testing for that first keeps the walk fast on documents made of them.
-        significant = tag in SIGNIFICANT_TAGS
-        if event == "start":
+    walk(root, writer)
+    return canonical_text(writer.text())
+
+
+def walk(root, writer: "TextWriter") -> None:
+    """Feed ``writer`` the text and the element boundaries under ``root``, in document order.
+
+    Iterative, so that pages that never close their ``<div>``s cannot exhaust the stack.
+    """
+    node, root_id = root, root.mem_id
+    while True:
+        if node.is_text_node:
+            writer.write(node.text_content)
+        elif node.is_element_node:
+            tag = node.tag
+            # Most elements are inline (span, a, b, font, unknown tags...) and only contribute
+            # their text in place: testing for that first keeps the walk fast.
+            significant = tag in SIGNIFICANT_TAGS
             if significant:
-                if tag in DROPPED_TAGS:
-                    walker.skip_subtree()  # its "end" event still comes, and writes the tail
-                    continue
                 writer.open(tag)
-            elif not isinstance(tag, str):
-                # Comments and processing instructions that survive parsing go the way of <script>.
-                walker.skip_subtree()
+            child = node.child
+            if child is not None:
+                node = child
                 continue
-            if element.text:
-                writer.write(element.text, opening=tag)
-        else:
             if significant:
                 writer.close(tag)
-            if element.tail:
-                writer.write(element.tail)
-    return canonical_text(writer.text())
+        while node.next is None:
+            node = node.parent
+            if node is None:
+                return
+            if node.tag in SIGNIFICANT_TAGS:
+                writer.close(node.tag)
+            if node.mem_id == root_id:
+                return
+        node = node.next
 
 
 class TextWriter:
@@ -196,8 +201,6 @@ class TextWriter:
             self.preformatted_depth += 1
 
     def close(self, tag: str) -> None:
-        if tag in DROPPED_TAGS:
-            return
         if tag in BLOCK_TAGS:
             self.pending_break = PARAGRAPH_BREAK
         elif tag in CELL_TAGS:
@@ -205,12 +208,10 @@ class TextWriter:
         if tag in PREFORMATTED_TAGS:
             self.preformatted_depth -= 1
 
-    def write(self, text: str, *, opening: str | None = None) -> None:
-        """Write text that follows the start of ``opening`` (its first text) or an end tag."""
+    def write(self, text: str) -> None:
+        """Write a text node's text (a newline right after ``<pre>`` is gone already: the parser
+        drops it, as browsers do)."""
         if self.preformatted_depth:
-            # As in browsers, a newline right after <pre> is not content.
-            if opening in PREFORMATTED_TAGS and text.startswith("\n"):
-                text = text[1:]
             self.write_preformatted(text)
             return
         words = text.split()
