@@ -2,7 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sources.normalization import MAX_DOMAIN_LENGTH, MAX_URL_LENGTH
 from sources.querysets import SourceQuerySet
+
+SOURCE_TITLE_MAX_LENGTH = 500
+SOURCE_PUBLISHER_MAX_LENGTH = 200
+DOMAIN_NOTE_MAX_LENGTH = 2000
 
 
 class Kind(models.TextChoices):
@@ -28,9 +33,9 @@ class Domain(models.Model):
     project = models.ForeignKey(
         "annotations.Project", on_delete=models.CASCADE, related_name="source_domains"
     )
-    domain = models.CharField(max_length=253)
+    domain = models.CharField(max_length=MAX_DOMAIN_LENGTH)
     reliability = models.CharField(max_length=8, choices=Reliability, blank=True)
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=DOMAIN_NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,13 +58,15 @@ class Source(models.Model):
     """
 
     project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField(max_length=2000, help_text=_("Normalized: lowercase scheme and host, no fragment."))
-    domain = models.CharField(max_length=253, db_index=True)
-    title = models.CharField(max_length=500, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(
+        max_length=MAX_URL_LENGTH, help_text=_("Normalized: lowercase scheme and host, no fragment.")
+    )
+    domain = models.CharField(max_length=MAX_DOMAIN_LENGTH, db_index=True)
+    title = models.CharField(max_length=SOURCE_TITLE_MAX_LENGTH, blank=True)
+    publisher = models.CharField(max_length=SOURCE_PUBLISHER_MAX_LENGTH, blank=True)
     kind = models.CharField(max_length=24, choices=Kind, default=Kind.OTHER)
     accessed_on = models.DateField(null=True, blank=True)
-    archived_url = models.URLField(max_length=2000, blank=True)
+    archived_url = models.URLField(max_length=MAX_URL_LENGTH, blank=True)
     reliability = models.CharField(
         max_length=8, choices=Reliability, blank=True, help_text=_("Blank: inherit the domain's reliability.")
     )

@@ -5,12 +5,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.agreement import Figure, Interval, SpanFigure
+from annotations.limits import USERNAME_MAX_LENGTH
 from annotations.models import Rating
+from annotations.models.annotations import TAG_NAME_MAX_LENGTH
 from annotations.permissions import get_article_for, get_project_for
 from annotations.selectors import AgreementReport, agreement_visible_to, has_reviewer, has_tag
-
-# The largest id a BigAutoField holds; larger numbers are refused as bad input rather than looked up.
-MAX_ID = 2**63 - 1
+from workbench.filters import MAX_ID
 
 
 class AgreementQueryInput(serializers.Serializer):
@@ -21,7 +21,7 @@ class AgreementQueryInput(serializers.Serializer):
         min_value=1, max_value=MAX_ID, required=False, help_text="One article's id (or give project)."
     )
     reviewer = serializers.CharField(
-        max_length=150,
+        max_length=USERNAME_MAX_LENGTH,
         required=False,
         help_text="A username: only the claims this reviewer gave a verdict on, with every verdict on them.",
     )
@@ -31,7 +31,9 @@ class AgreementQueryInput(serializers.Serializer):
     created_before = serializers.DateTimeField(
         required=False, help_text="Only claims created before this time (ISO 8601)."
     )
-    tag = serializers.CharField(max_length=64, required=False, help_text="Only claims with this tag.")
+    tag = serializers.CharField(
+        max_length=TAG_NAME_MAX_LENGTH, required=False, help_text="Only claims with this tag."
+    )
 
     def validate(self, data):
         if "project" not in data and "article" not in data:

@@ -5,21 +5,25 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from annotations.anchoring import CONTEXT_WIDTH
 from annotations.api.etags import VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.api.verdicts import EvidenceInput, VerdictSerializer
+from annotations.limits import MAX_BULK, MAX_EVIDENCE, MAX_TAGS, QUOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from annotations.models import Annotation, Confidence, Rating, Status, Verdict
-from annotations.models.annotations import CONTEXT_WIDTH
+from annotations.models.annotations import CLAIM_MAX_LENGTH, TAG_NAME_MAX_LENGTH
+from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.selectors import annotations_visible_to, visible_verdicts
 from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
 from annotations.services.bulk import import_annotations
 from annotations.services.review import reopen
 from workbench.filters import DateTimeFilter, IdFilter
 
-MAX_BULK = 500
-
 TagList = serializers.ListField(
-    child=serializers.CharField(max_length=64), required=False, max_length=20, help_text="Tag names."
+    child=serializers.CharField(max_length=TAG_NAME_MAX_LENGTH),
+    required=False,
+    max_length=MAX_TAGS,
+    help_text="Tag names.",
 )
 
 
@@ -30,7 +34,7 @@ class CreateAnnotationInput(serializers.Serializer):
     )
     end = StrictIntegerField(min_value=1, help_text="Code point offset (exclusive).")
     quote = serializers.CharField(
-        trim_whitespace=False, max_length=20_000, help_text="Exactly text[start:end]."
+        trim_whitespace=False, max_length=QUOTE_MAX_LENGTH, help_text="Exactly text[start:end]."
     )
     prefix = serializers.CharField(
         trim_whitespace=False, allow_blank=True, required=False, max_length=CONTEXT_WIDTH
@@ -38,15 +42,15 @@ class CreateAnnotationInput(serializers.Serializer):
     suffix = serializers.CharField(
         trim_whitespace=False, allow_blank=True, required=False, max_length=CONTEXT_WIDTH
     )
-    claim = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+    claim = serializers.CharField(allow_blank=True, required=False, max_length=CLAIM_MAX_LENGTH)
     tags = TagList
 
 
 class BulkVerdictInput(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
     confidence = serializers.ChoiceField(choices=Confidence.choices)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    evidence = EvidenceInput(many=True, required=False, max_length=50)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=RATIONALE_MAX_LENGTH)
+    evidence = EvidenceInput(many=True, required=False, max_length=MAX_EVIDENCE)
 
 
 class BulkAnnotationInput(CreateAnnotationInput):
@@ -60,11 +64,11 @@ class BulkAnnotationsInput(serializers.Serializer):
 
 
 class ReopenInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
 
 
 class UpdateAnnotationInput(serializers.Serializer):
-    claim = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+    claim = serializers.CharField(allow_blank=True, required=False, max_length=CLAIM_MAX_LENGTH)
     tags = TagList
     version = StrictIntegerField(
         required=False, help_text="The version last read; an alternative to If-Match."
@@ -240,7 +244,7 @@ class AnnotationViewSet(
             201: AnnotationSerializer(many=True),
             409: OpenApiResponse(description="A verdict of the caller exists, or a claim is resolved."),
         },
-        summary="Load up to 500 annotations, each optionally with the caller's verdict and evidence",
+        summary=f"Load up to {MAX_BULK} annotations, each optionally with the caller's verdict and evidence",
         description=(
             "All or nothing. Bad items answer 400 `{annotations: {position: {field: [reason]}}}`; "
             "a verdict the caller already gave answers 409 in the same shape. Spans that exist already "

@@ -8,7 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from annotations.api.fields import IdField
+from annotations.limits import MAX_BULK, TEXT_MAX_LENGTH
 from annotations.models import Article, ArticleRevision
+from annotations.models.articles import (
+    AUTHOR_MAX_LENGTH,
+    LANGUAGE_MAX_LENGTH,
+    PUBLISHER_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from annotations.selectors import articles_visible_to
 from annotations.services.articles import (
     add_revision,
@@ -18,15 +25,13 @@ from annotations.services.articles import (
     update_article,
     url_key_of,
 )
+from sources.normalization import MAX_URL_LENGTH
 from workbench.filters import DateTimeFilter, IdFilter
-
-MAX_TEXT = 2_000_000
-MAX_BULK = 500
 
 
 class ArticleTextInput(serializers.Serializer):
-    text = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_TEXT)
-    html = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_TEXT)
+    text = serializers.CharField(required=False, trim_whitespace=False, max_length=TEXT_MAX_LENGTH)
+    html = serializers.CharField(required=False, trim_whitespace=False, max_length=TEXT_MAX_LENGTH)
 
     def validate(self, data):
         if ("text" in data) == ("html" in data):
@@ -38,17 +43,17 @@ class ArticleTextInput(serializers.Serializer):
 
 
 class ArticleMetadataInput(serializers.Serializer):
-    title = serializers.CharField(max_length=500)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     url = serializers.URLField(
-        max_length=2000,
+        max_length=MAX_URL_LENGTH,
         required=False,
         allow_blank=True,
         help_text="An import with the address (normalized) of an article of the project re-imports it.",
     )
-    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    publisher = serializers.CharField(max_length=PUBLISHER_MAX_LENGTH, required=False, allow_blank=True)
+    author = serializers.CharField(max_length=AUTHOR_MAX_LENGTH, required=False, allow_blank=True)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
-    language = serializers.CharField(max_length=35, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=LANGUAGE_MAX_LENGTH, required=False, allow_blank=True)
 
     def validate_url(self, url):
         url_key_of(url)
@@ -62,7 +67,7 @@ class ImportArticleInput(ArticleTextInput, ArticleMetadataInput):
 class UpdateArticleInput(ArticleMetadataInput):
     """The metadata a PATCH may change; naming any other field is a 400 that says where it goes."""
 
-    title = serializers.CharField(max_length=500, required=False)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
 
     def to_internal_value(self, data):
         names = data if isinstance(data, Mapping) else ()
@@ -223,7 +228,7 @@ class ArticleViewSet(
     @extend_schema(
         request=BulkArticlesInput,
         responses={201: ImportedArticleSerializer(many=True)},
-        summary="Import up to 500 articles, all or nothing",
+        summary=f"Import up to {MAX_BULK} articles, all or nothing",
         description=(
             "A bad item fails the whole request: `{articles: {position: {field: [reason]}}}`. An item with "
             "the `url` of an article of its project (or of an earlier item) re-imports that article, as a "

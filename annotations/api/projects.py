@@ -10,7 +10,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from annotations.api.fields import RoleField
+from annotations.limits import USERNAME_MAX_LENGTH
 from annotations.models import Membership, Project, Role
+from annotations.models.projects import (
+    DEFAULT_REQUIRED_VERDICTS,
+    MAX_REQUIRED_VERDICTS,
+    PROJECT_NAME_MAX_LENGTH,
+)
 from annotations.permissions import get_project_for, projects_of
 from annotations.services.projects import (
     add_member,
@@ -23,13 +29,15 @@ from annotations.services.projects import (
 
 
 class CreateProjectInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    required_verdicts = serializers.IntegerField(min_value=1, max_value=20, required=False, default=2)
+    name = serializers.CharField(max_length=PROJECT_NAME_MAX_LENGTH)
+    required_verdicts = serializers.IntegerField(
+        min_value=1, max_value=MAX_REQUIRED_VERDICTS, required=False, default=DEFAULT_REQUIRED_VERDICTS
+    )
 
 
 class UpdateProjectInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
-    required_verdicts = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    name = serializers.CharField(max_length=PROJECT_NAME_MAX_LENGTH, required=False)
+    required_verdicts = serializers.IntegerField(min_value=1, max_value=MAX_REQUIRED_VERDICTS, required=False)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -42,7 +50,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class AddMemberInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH)
     role = RoleField()
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from annotations.api.annotations import AnnotationFilter, AnnotationSerializer
 from annotations.api.fields import IdField
 from annotations.api.verdicts import EvidenceInput, EvidenceSerializer
+from annotations.limits import MAX_EVIDENCE
 from annotations.models import (
     Adjudication,
     Annotation,
@@ -24,6 +25,8 @@ from annotations.models import (
     Rating,
     Role,
 )
+from annotations.models.review import RESOLUTION_MAX_LENGTH
+from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.permissions import check_role_where_member
 from annotations.selectors import QUEUE_NAMES, adjudications_visible_to, disagreements_visible_to, queue
 from annotations.services.review import accept_converged_rating, adjudicate, keep_both, merge_annotations
@@ -122,11 +125,11 @@ class DisagreementFilter(django_filters.FilterSet):
 
 
 class KeepBothInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=RESOLUTION_MAX_LENGTH)
 
 
 class AcceptConvergedInput(serializers.Serializer):
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=RATIONALE_MAX_LENGTH)
 
 
 class MergeInput(KeepBothInput):
@@ -239,8 +242,8 @@ class DisagreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 class AdjudicateInput(serializers.Serializer):
     annotation = IdField()
     rating = serializers.ChoiceField(choices=Rating.choices)
-    rationale = serializers.CharField(max_length=20_000)
-    evidence = EvidenceInput(many=True, required=False, max_length=50)
+    rationale = serializers.CharField(max_length=RATIONALE_MAX_LENGTH)
+    evidence = EvidenceInput(many=True, required=False, max_length=MAX_EVIDENCE)
 
 
 class AdjudicationFilter(django_filters.FilterSet):

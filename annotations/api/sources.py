@@ -20,7 +20,15 @@ from annotations.api.fields import IdField
 from annotations.models import Role
 from annotations.permissions import get_project_for, require_role
 from annotations.selectors import domains_visible_to, sources_visible_to
-from sources.models import Domain, Kind, Reliability, Source
+from sources.models import (
+    DOMAIN_NOTE_MAX_LENGTH,
+    SOURCE_PUBLISHER_MAX_LENGTH,
+    SOURCE_TITLE_MAX_LENGTH,
+    Domain,
+    Kind,
+    Reliability,
+    Source,
+)
 from sources.normalization import MAX_URL_LENGTH, clean_link, normalize_domain, normalize_url
 from sources.selectors import inherited_reliability
 from sources.services import (
@@ -39,8 +47,10 @@ RELIABILITY_HELP = "high, medium or low; an empty string clears it."
 
 
 class SourceDetailsInput(serializers.Serializer):
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=SOURCE_TITLE_MAX_LENGTH, required=False, allow_blank=True)
+    publisher = serializers.CharField(
+        max_length=SOURCE_PUBLISHER_MAX_LENGTH, required=False, allow_blank=True
+    )
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     accessed_on = serializers.DateField(required=False, allow_null=True)
     archived_url = serializers.CharField(
@@ -252,7 +262,10 @@ class SetDomainReliabilityInput(serializers.Serializer):
         choices=Reliability.choices, allow_blank=True, help_text=RELIABILITY_HELP
     )
     note = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, help_text="Left as it was when omitted."
+        max_length=DOMAIN_NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="Left as it was when omitted.",
     )
 
     def validate_domain(self, value):
@@ -263,7 +276,7 @@ class UpdateDomainInput(serializers.Serializer):
     reliability = serializers.ChoiceField(
         choices=Reliability.choices, required=False, allow_blank=True, help_text=RELIABILITY_HELP
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=DOMAIN_NOTE_MAX_LENGTH, required=False, allow_blank=True)
 
 
 class DomainSerializer(serializers.ModelSerializer):

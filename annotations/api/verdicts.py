@@ -4,22 +4,25 @@ from rest_framework import mixins, serializers, status, viewsets
 
 from annotations.api.etags import VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
+from annotations.limits import MAX_EVIDENCE
 from annotations.models import Confidence, Evidence, Rating, Stance, Verdict
+from annotations.models.verdicts import EVIDENCE_QUOTE_MAX_LENGTH, RATIONALE_MAX_LENGTH
 from annotations.selectors import evidence_visible_to, verdicts_visible_to
 from annotations.services.verdicts import edit_verdict, submit_verdict
-from sources.normalization import normalize_url
+from sources.models import SOURCE_TITLE_MAX_LENGTH
+from sources.normalization import MAX_URL_LENGTH, normalize_url
 from workbench.filters import DateTimeFilter, IdFilter
-
-MAX_EVIDENCE = 50
 
 
 class EvidenceInput(serializers.Serializer):
     url = serializers.CharField(
-        max_length=2000, help_text="An http(s) URL; normalized to find the project's source."
+        max_length=MAX_URL_LENGTH, help_text="An http(s) URL; normalized to find the project's source."
     )
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=SOURCE_TITLE_MAX_LENGTH, required=False, allow_blank=True)
     stance = serializers.ChoiceField(choices=Stance.choices)
-    quote = serializers.CharField(max_length=5_000, required=False, allow_blank=True, trim_whitespace=False)
+    quote = serializers.CharField(
+        max_length=EVIDENCE_QUOTE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
 
     def validate_url(self, value):
         return normalize_url(value)
@@ -29,14 +32,14 @@ class SubmitVerdictInput(serializers.Serializer):
     annotation = IdField()
     rating = serializers.ChoiceField(choices=Rating.choices)
     confidence = serializers.ChoiceField(choices=Confidence.choices)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=RATIONALE_MAX_LENGTH)
     evidence = EvidenceInput(many=True, required=False, max_length=MAX_EVIDENCE)
 
 
 class EditVerdictInput(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=RATIONALE_MAX_LENGTH)
     evidence = EvidenceInput(
         many=True, required=False, max_length=MAX_EVIDENCE, help_text="Replaces the evidence."
     )

@@ -1,3 +1,4 @@
+from annotations.models.annotations import PUBLISHED_STATUSES as PUBLISHED_STATUSES
 from annotations.models.annotations import Annotation as Annotation
 from annotations.models.annotations import Highlight as Highlight
 from annotations.models.annotations import Status as Status

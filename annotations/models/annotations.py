@@ -2,9 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from annotations.anchoring import CONTEXT_WIDTH
 from annotations.querysets import AnnotationQuerySet
 
-CONTEXT_WIDTH = 32
+CLAIM_MAX_LENGTH = 2000
+TAG_NAME_MAX_LENGTH = 64
 
 
 class Status(models.TextChoices):
@@ -14,9 +16,13 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+# The statuses that carry a final rating: the desk's published result, which every member sees.
+PUBLISHED_STATUSES = (Status.AGREED, Status.RESOLVED)
+
+
 class Tag(models.Model):
     project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="tags")
-    name = models.CharField(max_length=64)
+    name = models.CharField(max_length=TAG_NAME_MAX_LENGTH)
 
     class Meta:
         ordering = ["name"]
@@ -43,7 +49,7 @@ class Annotation(models.Model):
     quote = models.TextField()
     prefix = models.CharField(max_length=CONTEXT_WIDTH, blank=True)
     suffix = models.CharField(max_length=CONTEXT_WIDTH, blank=True)
-    claim = models.TextField(blank=True, max_length=2000)
+    claim = models.TextField(blank=True, max_length=CLAIM_MAX_LENGTH)
     claim_changed_at = models.DateTimeField(
         null=True,
         blank=True,

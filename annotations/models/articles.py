@@ -2,24 +2,32 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sources.normalization import MAX_URL_LENGTH
+
+TITLE_MAX_LENGTH = 500
+PUBLISHER_MAX_LENGTH = 200
+AUTHOR_MAX_LENGTH = 200
+# RFC 5646 (section 4.4.1) asks for room for at least 35 characters of a BCP 47 tag.
+LANGUAGE_MAX_LENGTH = 35
+
 
 class Article(models.Model):
     """A news article of one project; its text lives in immutable revisions."""
 
     project = models.ForeignKey("annotations.Project", on_delete=models.CASCADE, related_name="articles")
-    title = models.CharField(max_length=500)
-    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    url = models.URLField(max_length=MAX_URL_LENGTH, blank=True)
     url_key = models.CharField(
-        max_length=2000,
+        max_length=MAX_URL_LENGTH,
         blank=True,
         editable=False,
         help_text=_("The url normalized: a re-import of the same page finds the article by it."),
     )
-    publisher = models.CharField(max_length=200, blank=True)
-    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=PUBLISHER_MAX_LENGTH, blank=True)
+    author = models.CharField(max_length=AUTHOR_MAX_LENGTH, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(
-        max_length=35, blank=True, help_text=_("A BCP 47 language tag, e.g. en or ko.")
+        max_length=LANGUAGE_MAX_LENGTH, blank=True, help_text=_("A BCP 47 language tag, e.g. en or ko.")
     )
     current_revision = models.ForeignKey(
         "annotations.ArticleRevision", on_delete=models.PROTECT, related_name="+", null=True, blank=True

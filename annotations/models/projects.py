@@ -2,6 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+PROJECT_NAME_MAX_LENGTH = 200
+DEFAULT_REQUIRED_VERDICTS = 2
+MAX_REQUIRED_VERDICTS = 20
+
 
 class Role(models.IntegerChoices):
     """Project roles, ordered: each role may do everything the roles below it may."""
@@ -21,9 +25,9 @@ class Role(models.IntegerChoices):
 
 
 class Project(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=PROJECT_NAME_MAX_LENGTH)
     required_verdicts = models.PositiveSmallIntegerField(
-        default=2, help_text=_("How many independent verdicts a claim needs.")
+        default=DEFAULT_REQUIRED_VERDICTS, help_text=_("How many independent verdicts a claim needs.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -34,7 +38,7 @@ class Project(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(required_verdicts__gte=1, required_verdicts__lte=20),
+                condition=models.Q(required_verdicts__gte=1, required_verdicts__lte=MAX_REQUIRED_VERDICTS),
                 name="required_verdicts_1_to_20",
             ),
         ]

@@ -2,7 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models.verdicts import Rating
+from annotations.models.verdicts import RATIONALE_MAX_LENGTH, Rating
+
+# An editor's note on how a disagreement was settled (keeping both claims, a merge).
+RESOLUTION_MAX_LENGTH = 20_000
 
 
 class DisagreementKind(models.TextChoices):
@@ -42,7 +45,7 @@ class Disagreement(models.Model):
         default=False, help_text=_("A rating outside the truth scale is involved.")
     )
     status = models.CharField(max_length=8, choices=DisagreementStatus, default=DisagreementStatus.OPEN)
-    resolution = models.TextField(blank=True, max_length=20_000)
+    resolution = models.TextField(blank=True, max_length=RESOLUTION_MAX_LENGTH)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -86,7 +89,7 @@ class Adjudication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjudications"
     )
     rating = models.CharField(max_length=16, choices=Rating)
-    rationale = models.TextField(max_length=20_000)
+    rationale = models.TextField(max_length=RATIONALE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.querysets import VerdictQuerySet
 
+RATIONALE_MAX_LENGTH = 20_000
+EVIDENCE_QUOTE_MAX_LENGTH = 5_000
+
 
 class Rating(models.TextChoices):
     FALSE = "false", _("False")
@@ -68,7 +71,7 @@ class Verdict(models.Model):
         default=False, help_text=_("The rating was changed after its author saw other verdicts.")
     )
     confidence = models.CharField(max_length=8, choices=Confidence)
-    rationale = models.TextField(blank=True, max_length=20_000)
+    rationale = models.TextField(blank=True, max_length=RATIONALE_MAX_LENGTH)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -96,7 +99,7 @@ class Evidence(models.Model):
     )
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=8, choices=Stance)
-    quote = models.TextField(blank=True, max_length=5_000)
+    quote = models.TextField(blank=True, max_length=EVIDENCE_QUOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

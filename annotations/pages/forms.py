@@ -5,13 +5,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from annotations.limits import (
+    MAX_EVIDENCE,
+    QUOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SEARCH_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    USERNAME_MAX_LENGTH,
+)
 from annotations.models import Confidence, DisagreementKind, DisagreementStatus, Rating, Role, Stance, Status
+from annotations.models.annotations import CLAIM_MAX_LENGTH
+from annotations.models.articles import (
+    AUTHOR_MAX_LENGTH,
+    LANGUAGE_MAX_LENGTH,
+    PUBLISHER_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
+from annotations.models.review import RESOLUTION_MAX_LENGTH
+from annotations.models.verdicts import EVIDENCE_QUOTE_MAX_LENGTH, RATIONALE_MAX_LENGTH
 from annotations.services.articles import text_of
-from sources.models import Kind, Reliability
+from sources.models import SOURCE_TITLE_MAX_LENGTH, Kind, Reliability
 from sources.normalization import MAX_URL_LENGTH, normalize_url
 
-MAX_TEXT = 2_000_000
-MAX_EVIDENCE = 50
 ROLE_CHOICES = [(role.slug, role.label) for role in Role]
 
 
@@ -46,11 +61,11 @@ class AnnotateForm(PageForm):
 
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    quote = forms.CharField(strip=False, max_length=20_000, widget=forms.HiddenInput)
+    quote = forms.CharField(strip=False, max_length=QUOTE_MAX_LENGTH, widget=forms.HiddenInput)
     revision = forms.IntegerField(widget=forms.HiddenInput)
     claim = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=CLAIM_MAX_LENGTH,
         label="Claim in neutral words (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -97,7 +112,7 @@ class ClaimForm(PageForm):
 
     claim = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=CLAIM_MAX_LENGTH,
         label="Claim in neutral words",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -112,7 +127,10 @@ class VerdictForm(PageForm):
         choices=Confidence.choices, widget=forms.RadioSelect, label="Confidence", initial=Confidence.MEDIUM
     )
     rationale = forms.CharField(
-        required=False, max_length=20_000, label="Rationale", widget=forms.Textarea(attrs={"rows": 4})
+        required=False,
+        max_length=RATIONALE_MAX_LENGTH,
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -123,10 +141,10 @@ class VerdictForm(PageForm):
 
 class EvidenceForm(PageForm):
     url = forms.CharField(max_length=MAX_URL_LENGTH, label="Source URL", widget=forms.URLInput)
-    title = forms.CharField(max_length=500, required=False, label="Source title")
+    title = forms.CharField(max_length=SOURCE_TITLE_MAX_LENGTH, required=False, label="Source title")
     stance = forms.ChoiceField(choices=[("", "Choose…"), *Stance.choices], label="Stance")
     quote = forms.CharField(
-        max_length=5_000,
+        max_length=EVIDENCE_QUOTE_MAX_LENGTH,
         required=False,
         strip=False,
         label="Quoted passage",
@@ -166,25 +184,30 @@ EvidenceFormSet = forms.formset_factory(
 class ImportArticleForm(PageForm):
     FORMATS = [("text", "Plain text"), ("html", "HTML")]
 
-    title = forms.CharField(max_length=500, label="Title")
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH, label="Title")
     body = forms.CharField(
-        max_length=MAX_TEXT,
+        max_length=TEXT_MAX_LENGTH,
         strip=False,
         label="Article text",
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Paste the article. Paragraphs are separated by a blank line; HTML is reduced to its text.",
     )
     format = forms.ChoiceField(choices=FORMATS, initial="text", widget=forms.RadioSelect, label="Pasted as")
-    url = forms.URLField(max_length=2000, required=False, label="Address (URL)", assume_scheme="https")
-    publisher = forms.CharField(max_length=200, required=False, label="Publisher")
-    author = forms.CharField(max_length=200, required=False, label="Author")
+    url = forms.URLField(
+        max_length=MAX_URL_LENGTH, required=False, label="Address (URL)", assume_scheme="https"
+    )
+    publisher = forms.CharField(max_length=PUBLISHER_MAX_LENGTH, required=False, label="Publisher")
+    author = forms.CharField(max_length=AUTHOR_MAX_LENGTH, required=False, label="Author")
     published_at = forms.DateTimeField(
         required=False,
         label="Published",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     language = forms.CharField(
-        max_length=35, required=False, label="Language", help_text="A language tag such as en, pt or ko."
+        max_length=LANGUAGE_MAX_LENGTH,
+        required=False,
+        label="Language",
+        help_text="A language tag such as en, pt or ko.",
     )
 
     def clean_published_at(self):
@@ -212,7 +235,9 @@ class ImportArticleForm(PageForm):
 
 
 class ArticleFilterForm(PageForm):
-    q = forms.CharField(required=False, max_length=200, label="Search titles, publishers and authors")
+    q = forms.CharField(
+        required=False, max_length=SEARCH_MAX_LENGTH, label="Search titles, publishers and authors"
+    )
     status = forms.ChoiceField(
         required=False, choices=[("", "Any"), *Status.choices], label="Has claims that are"
     )
@@ -220,7 +245,9 @@ class ArticleFilterForm(PageForm):
 
 
 class SourceFilterForm(PageForm):
-    q = forms.CharField(required=False, max_length=200, label="Search URLs, titles and publishers")
+    q = forms.CharField(
+        required=False, max_length=SEARCH_MAX_LENGTH, label="Search URLs, titles and publishers"
+    )
     kind = forms.ChoiceField(required=False, choices=[("", "Any"), *Kind.choices], label="Kind")
     reliability = forms.ChoiceField(
         required=False,
@@ -238,7 +265,7 @@ class SourceReliabilityForm(PageForm):
 
 
 class AddMemberForm(PageForm):
-    username = forms.CharField(max_length=150, label="Username")
+    username = forms.CharField(max_length=USERNAME_MAX_LENGTH, label="Username")
     role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.ANNOTATOR.slug, label="Role")
 
     def cleaned_role(self) -> Role:
@@ -262,7 +289,7 @@ class AdjudicationForm(PageForm):
 
     rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect, label="Final rating")
     rationale = forms.CharField(
-        max_length=20_000,
+        max_length=RATIONALE_MAX_LENGTH,
         label="Rationale",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why this is the final rating. It is published with the rating.",
@@ -283,7 +310,7 @@ class KeepBothForm(PageForm):
 
     note = forms.CharField(
         required=False,
-        max_length=20_000,
+        max_length=RESOLUTION_MAX_LENGTH,
         label="Why both stay (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -294,7 +321,7 @@ class ReopenForm(PageForm):
 
     reason = forms.CharField(
         required=False,
-        max_length=2_000,
+        max_length=REASON_MAX_LENGTH,
         label="Why re-open it (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -13,11 +13,11 @@ from django.db.models import (
 
 from annotations import agreement
 from annotations.models import (
+    PUBLISHED_STATUSES,
     Article,
     Highlight,
     Membership,
     Project,
-    Status,
     Tag,
     Verdict,
 )
@@ -184,7 +184,7 @@ def _reviewer_agreement(rows) -> tuple[ReviewerAgreement, ...]:
     equal: Counter[str] = Counter()
     for _claim, reviewer, rating, status, final_rating in rows:
         given[reviewer] += 1
-        if status in (Status.AGREED, Status.RESOLVED) and final_rating:
+        if status in PUBLISHED_STATUSES and final_rating:
             on_final[reviewer] += 1
             equal[reviewer] += rating == final_rating
     result = []

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from annotations.models import (
+    PUBLISHED_STATUSES,
     Annotation,
     Article,
     Evidence,
@@ -54,7 +55,7 @@ def awaiting_verdict_of(user, claims: QuerySet[Annotation]) -> QuerySet[Annotati
     )
     awaits = (
         Q(orphaned=False, merged_into__isnull=True, article__project__in=projects_where(user, Role.REVIEWER))
-        & ~Q(status__in=[Status.AGREED, Status.RESOLVED])
+        & ~Q(status__in=PUBLISHED_STATUSES)
         & ~Q(pk__in=judged_by(user))
         & Q(n_independent__lt=F("article__project__required_verdicts"))
     )
@@ -129,7 +130,7 @@ def queue(user, name: str) -> QuerySet[Annotation]:
             article__project__in=projects_where(user, Role.EDITOR), revealed=True, status=Status.DISPUTED
         ).order_by("created_at", "id")
     if name == "done":
-        return claims.filter(status__in=[Status.AGREED, Status.RESOLVED]).order_by("created_at", "id")
+        return claims.filter(status__in=PUBLISHED_STATUSES).order_by("created_at", "id")
     raise ValueError(name)
 
 

@@ -64,7 +64,8 @@ def tags_for(project_id: int, names: Sequence[str]) -> list[Tag]:
 def new_annotation(
     *, author, article: Article, start: int, end: int, quote: str, claim: str = ""
 ) -> Annotation:
-    """An unsaved annotation on the article's current revision, its context computed."""
+    """An unsaved annotation on the article's current revision, its context computed. Raises
+    ValidationError naming the field for a value the model refuses; runs no query."""
     prefix, suffix = context_of(article.current_revision.text, start, end)
     annotation = Annotation(
         article=article,

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from annotations.anchoring import context_of
 from annotations.models import (
     Action,
     Annotation,
@@ -26,10 +25,10 @@ from annotations.models import (
 from annotations.permissions import judgement_refusal, require_roles
 from annotations.selectors import articles_visible_to
 from annotations.services import history
-from annotations.services.annotations import check_span, settle_spans, tags_for
+from annotations.services.annotations import check_span, new_annotation, settle_spans, tags_for
 from annotations.services.evidence import EvidenceInput
 from annotations.services.review import refresh_statuses
-from annotations.services.verdicts import blind_judgements
+from annotations.services.verdicts import blind_judgements, new_verdict
 from sources.services import find_or_create_sources
 from workbench.errors import ItemErrors, StateConflict
 
@@ -60,8 +59,10 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
     All or nothing. Returns ``(annotation, created)`` per item, in order. Raises Http404 when an
     item names an article the actor cannot see, PermissionDenied when the actor lacks the role
     (annotator; reviewer for items with a verdict), ValidationError ``{"annotations":
-    {position: {field: [reason]}}}`` (ItemErrors) for spans that do not fit their text, the same
-    with ``conflict`` when the actor already judged a claim or it is resolved.
+    {position: {field: [reason]}}}`` (ItemErrors) for spans that do not fit their text or values
+    the models refuse, the same with ``conflict`` when the actor already judged a claim or it is
+    resolved. Annotations and verdicts are built as single ones are (:func:`new_annotation`,
+    :func:`new_verdict`), their validation running no query.
     """
     article_ids = {item["article"] for item in items}
     # Locked in id order, like single highlights, so overlaps between concurrent writers are seen.
@@ -114,28 +115,30 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
             revision__in=revisions, orphaned=False
         )
     }
-    placed, new = [], []
-    for item in items:
+    placed, new, errors = [], [], {}
+    for position, item in enumerate(items):
         article = articles[item["article"]]
         key = (article.current_revision_id, item["start"], item["end"])
         if key in existing:
             placed.append((existing[key], False))
             continue
-        prefix, suffix = context_of(article.current_revision.text, item["start"], item["end"])
-        annotation = Annotation(
-            article=article,
-            revision_id=article.current_revision_id,
-            start=item["start"],
-            end=item["end"],
-            quote=item["quote"],
-            prefix=prefix,
-            suffix=suffix,
-            claim=item.get("claim", ""),
-            author=actor,
-        )
+        try:
+            annotation = new_annotation(
+                author=actor,
+                article=article,
+                start=item["start"],
+                end=item["end"],
+                quote=item["quote"],
+                claim=item.get("claim", ""),
+            )
+        except ValidationError as error:
+            errors[position] = error.message_dict
+            continue
         existing[key] = annotation
         new.append((annotation, item))
         placed.append((annotation, True))
+    if errors:
+        raise ItemErrors("annotations", errors)
     try:
         with transaction.atomic():
             Annotation.objects.bulk_create([annotation for annotation, _ in new])
@@ -198,18 +201,23 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
         raise ItemErrors("annotations", errors, conflict=True)
 
     independent = blind_judgements(actor, ids)
-    verdicts = [
-        Verdict(
-            annotation=annotation,
-            reviewer=actor,
-            rating=verdict["rating"],
-            blind_rating=verdict["rating"],
-            independent=annotation.pk in independent,
-            confidence=verdict["confidence"],
-            rationale=verdict.get("rationale", ""),
-        )
-        for _, annotation, verdict in judged
-    ]
+    verdicts, invalid = [], {}
+    for position, annotation, verdict in judged:
+        try:
+            verdicts.append(
+                new_verdict(
+                    reviewer=actor,
+                    annotation=annotation,
+                    rating=verdict["rating"],
+                    confidence=verdict["confidence"],
+                    rationale=verdict.get("rationale", ""),
+                    independent=annotation.pk in independent,
+                )
+            )
+        except ValidationError as error:
+            invalid[position] = {"verdict": error.message_dict}
+    if invalid:
+        raise ItemErrors("annotations", invalid)
     Verdict.objects.bulk_create(verdicts)
 
     by_project = defaultdict(list)

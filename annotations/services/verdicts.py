@@ -32,6 +32,25 @@ def blind_judgements(reviewer, annotation_ids: Collection[int]) -> set[int]:
     return set(annotation_ids) - judged_by_others
 
 
+def new_verdict(
+    *, reviewer, annotation: Annotation, rating: str, confidence: str, rationale: str = "", independent: bool
+) -> Verdict:
+    """An unsaved verdict, its first rating kept as the blind one. Raises ValidationError naming
+    the field for a rating, confidence or rationale the model refuses; runs no query."""
+    verdict = Verdict(
+        annotation=annotation,
+        reviewer=reviewer,
+        rating=rating,
+        blind_rating=rating,
+        independent=independent,
+        confidence=confidence,
+        rationale=rationale,
+    )
+    # blind_rating is rating: checking it too would name a field the caller never gave.
+    verdict.full_clean(exclude=["annotation", "reviewer", "blind_rating"], validate_constraints=False)
+    return verdict
+
+
 @transaction.atomic
 def submit_verdict(
     *,
@@ -51,16 +70,14 @@ def submit_verdict(
     """
     annotation = get_annotation_for(reviewer, annotation_id, lock=True)
     check_can_judge(reviewer, annotation)
-    verdict = Verdict(
-        annotation=annotation,
+    verdict = new_verdict(
         reviewer=reviewer,
+        annotation=annotation,
         rating=rating,
-        blind_rating=rating,
-        independent=annotation.pk in blind_judgements(reviewer, [annotation.pk]),
         confidence=confidence,
         rationale=rationale,
+        independent=annotation.pk in blind_judgements(reviewer, [annotation.pk]),
     )
-    verdict.full_clean(exclude=["annotation", "reviewer"], validate_constraints=False)
     try:
         with transaction.atomic():
             verdict.save()
