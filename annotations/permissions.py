@@ -10,7 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from annotations.models import Annotation, Article, Disagreement, Membership, Project, Role, Status, Verdict
+from annotations.models import (
+    Annotation,
+    Article,
+    Disagreement,
+    DisagreementKind,
+    Membership,
+    Project,
+    Role,
+    Status,
+    Verdict,
+)
 from workbench.errors import StateConflict
 
 
@@ -127,22 +137,25 @@ def get_annotation_for(user, annotation_id, *, role: Role = Role.ANNOTATOR, lock
 
 
 def get_disagreement_for(user, disagreement_id, *, role: Role = Role.ANNOTATOR) -> Disagreement:
-    """The disagreement if the user is a member of its project holding at least ``role``; one query.
+    """The disagreement if the user is a member of its project holding at least ``role`` and blind
+    review lets them see it (:func:`disagreements_revealed_to`); one query.
 
-    Missing disagreements and those of other projects raise Http404; a member below ``role`` gets
-    PermissionDenied. Which of them blind review lets a member list is the selectors' business.
+    Missing disagreements, those of other projects and those blind review hides raise Http404; a
+    member below ``role`` gets PermissionDenied.
     """
     my_role = Membership.objects.filter(project=OuterRef("project"), user=user).values("role")[:1]
     try:
         disagreement = (
             Disagreement.objects.select_related("project")
-            .annotate(my_role=Subquery(my_role))
+            .annotate(my_role=Subquery(my_role), revealed=disagreements_revealed_to(user))
             .get(pk=disagreement_id, my_role__isnull=False)
         )
     except (Disagreement.DoesNotExist, ValueError, TypeError):
         raise Http404("No such disagreement.") from None
     disagreement.project.my_role = disagreement.my_role
     require_role(user, disagreement.project, role)
+    if not disagreement.revealed:
+        raise Http404("No such disagreement.")
     return disagreement
 
 
@@ -202,6 +215,12 @@ def revealed_to(user, claim: str = "") -> Q:
     return Q(**{f"{claim}article__project__in": sees_everything_in(user)}) | Q(
         **{f"{claim}pk__in": judged_by(user)}
     )
+
+
+def disagreements_revealed_to(user) -> Q:
+    """The disagreements blind review lets the user see: span disagreements (spans are not blind)
+    and the verdict disagreements of claims revealed to them (:func:`revealed_to`)."""
+    return revealed_to(user, "annotation__") | Q(kind=DisagreementKind.SPAN)
 
 
 def is_revealed(user, annotation: Annotation) -> bool:

@@ -44,8 +44,10 @@ QUEUE_NAMES = ("to_review", "disputed", "done")
 def awaiting_verdict_of(user, claims: QuerySet[Annotation]) -> QuerySet[Annotation]:
     """``claims`` annotated with ``awaits_me``: the one rule of which claims await the user's
     verdict. A claim awaits it when it is live (not orphaned, not merged away), neither agreed nor
-    resolved, has fewer independent verdicts than its project requires, none of them the user's,
-    and the user reviews in its project."""
+    resolved, has none of the user's verdicts, the user reviews in its project, and it has fewer
+    independent verdicts than its project requires or is disputed. A disputed claim stays open to
+    further independent verdicts, which help the editor who settles it; leaving it out once it has
+    enough verdicts would tell a reviewer who has not judged it that it is disputed."""
     n_independent = (
         Verdict.objects.filter(annotation=OuterRef("pk"), independent=True)
         .order_by()
@@ -57,7 +59,7 @@ def awaiting_verdict_of(user, claims: QuerySet[Annotation]) -> QuerySet[Annotati
         Q(orphaned=False, merged_into__isnull=True, article__project__in=projects_where(user, Role.REVIEWER))
         & ~Q(status__in=PUBLISHED_STATUSES)
         & ~Q(pk__in=judged_by(user))
-        & Q(n_independent__lt=F("article__project__required_verdicts"))
+        & (Q(n_independent__lt=F("article__project__required_verdicts")) | Q(status=Status.DISPUTED))
     )
     return claims.alias(n_independent=Coalesce(Subquery(n_independent), 0)).annotate(
         awaits_me=ExpressionWrapper(awaits, output_field=BooleanField())

@@ -10,16 +10,23 @@ from annotations.permissions import judged_by, member_projects, sees_everything_
 
 
 def history_visible_to(user) -> QuerySet[HistoryEntry]:
-    """History of the user's projects; entries about a claim's verdicts and evidence by others stay
-    hidden until the user has judged that claim (editors see all)."""
+    """History of the user's projects, as blind review allows: entries about a claim's verdicts,
+    evidence and adjudications by others, and the claim's own status changes (which name a past
+    dispute, and an editor's reason for re-opening), stay hidden until the user has judged that
+    claim (editors who do not review blind see all)."""
     if not user.is_authenticated:
         return HistoryEntry.objects.none()
+    # A claim's status changes are recorded with "status" in their values; other entries about
+    # the claim (its words, restatement, tags) are every member's to see.
+    shared = Q(object_type__in=["annotation", "article"]) & (
+        Q(after__isnull=True) | ~Q(after__has_key="status")
+    )
     return (
         HistoryEntry.objects.select_related("actor")
         .filter(project__in=member_projects(user))
         .filter(
             Q(project__in=sees_everything_in(user))
-            | Q(object_type__in=["annotation", "article"])
+            | shared
             | Q(actor=user)
             | Q(annotation_id__in=judged_by(user))
         )

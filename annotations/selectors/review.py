@@ -6,23 +6,22 @@ from annotations.models import (
     Adjudication,
     Annotation,
     Disagreement,
-    DisagreementKind,
     DisagreementStatus,
     Project,
 )
-from annotations.permissions import member_projects, revealed_to
+from annotations.permissions import disagreements_revealed_to, member_projects, revealed_to
 from annotations.selectors.claims import annotations_visible_to, sources_with_reliability
 
 
 def disagreements_visible_to(user) -> QuerySet[Disagreement]:
-    """Disagreements of the user's projects: all of them for editors; for others, span
-    disagreements and the verdict disagreements of claims they have judged themselves."""
+    """Disagreements of the user's projects that blind review lets them see
+    (:func:`annotations.permissions.disagreements_revealed_to`)."""
     if not user.is_authenticated:
         return Disagreement.objects.none()
     return (
         Disagreement.objects.select_related("annotation__article", "other_annotation", "resolved_by")
         .filter(project__in=member_projects(user))
-        .filter(revealed_to(user, "annotation__") | Q(kind=DisagreementKind.SPAN))
+        .filter(disagreements_revealed_to(user))
     )
 
 

@@ -84,3 +84,31 @@ def test_the_reviewer_filter_tells_others_nothing_about_claims_they_have_not_jud
     assert [item["id"] for item in mine] == [claim.id]
     api_client.force_authenticate(desk.editor)
     assert api_client.get(f"/api/v1/annotations/?reviewer={someone}").json()["count"] == 1
+
+
+def test_a_disputed_claim_stays_in_the_to_review_queue_of_those_who_have_not_judged_it(api_client):
+    """Leaving a disputed claim out once it has enough verdicts would tell an unjudged reviewer
+    that its verdicts differ; it stays open to further independent verdicts instead."""
+    desk = make_desk(reviewers=3, required_verdicts=2)
+    claim = make_annotation(desk)
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[0], rating="true")
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[1], rating="false")
+    api_client.force_authenticate(desk.reviewers[2])
+    queued = api_client.get("/api/v1/queues/to_review/").json()["results"]
+    assert [(item["id"], item["status"]) for item in queued] == [(claim.id, "needs_review")]
+    given = make_verdict(desk, annotation=claim, reviewer=desk.reviewers[2], rating="mixed")
+    assert given.independent is True
+    assert api_client.get("/api/v1/queues/to_review/").json()["count"] == 0
+
+
+def test_a_blind_editor_cannot_open_a_verdict_disagreement_they_have_not_judged(api_client, split):
+    desk, _article, claim = split
+    disagreement = claim.disagreements.get()
+    api_client.force_authenticate(desk.editor)
+    members = f"/api/v1/projects/{desk.project.id}/members/{desk.editor.username}/"
+    assert api_client.patch(members, {"review_blind": True}, format="json").status_code == 200
+    assert api_client.post(f"/api/v1/disagreements/{disagreement.id}/accept/", {}).status_code == 404
+    client = Client()
+    client.force_login(desk.editor)
+    assert client.get(f"/disagreements/{disagreement.id}/").status_code == 404
+    assert client.post(f"/disagreements/{disagreement.id}/accept/").status_code == 404
