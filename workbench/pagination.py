@@ -4,14 +4,14 @@ from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Pages of 50 by default; ``page_size`` asks for 1 to 500, anything else is a 400.
+    """Pages of ``REST_FRAMEWORK["PAGE_SIZE"]`` (50) by default; ``page_size`` asks for 1 to 500,
+    anything else is a 400.
 
     A list that reaches it unordered is paged in id order: pages of an unordered list may repeat
     or skip rows. An empty ``?ordering=,`` does that, as django-filter's OrderingFilter then
     orders by nothing, dropping the view's own order.
     """
 
-    page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from annotations.models import Annotation, Membership, Project, Role
+from annotations.models.projects import DEFAULT_REQUIRED_VERDICTS
 from annotations.permissions import get_project_for, require_role
 from annotations.services.review import refresh_statuses
 from workbench.errors import StateConflict
@@ -14,7 +15,7 @@ User = get_user_model()
 
 
 @transaction.atomic
-def create_project(*, creator, name: str, required_verdicts: int = 2) -> Project:
+def create_project(*, creator, name: str, required_verdicts: int = DEFAULT_REQUIRED_VERDICTS) -> Project:
     """Create a project with ``creator`` as its first admin."""
     project = Project(name=name, required_verdicts=required_verdicts, created_by=creator)
     project.full_clean()
