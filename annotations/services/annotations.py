@@ -99,7 +99,8 @@ def create_annotation(
 
     Returns ``(annotation, created)``: the same words on the same revision give back the existing
     annotation, so two people who mark the same words judge the same claim; the second person is
-    recorded as one more highlighter of it (span agreement counts them). Raises Http404 for
+    recorded as one more highlighter of it (span agreement counts them). Words of a claim an
+    editor merged into another give back the claim it lives on in (:func:`live_claim`). Raises Http404 for
     articles the author cannot see and ValidationError, naming the field, for a span that does
     not fit the text. Prefix and suffix are computed; when given, they must match the text.
     """
@@ -111,7 +112,7 @@ def create_annotation(
     )
     if found := existing.first():
         Highlight.objects.bulk_create([Highlight(annotation=found, user=author)], ignore_conflicts=True)
-        return found, False
+        return live_claim(found), False
     annotation = new_annotation(
         author=author, article=article, start=start, end=end, quote=quote, claim=claim
     )
@@ -122,7 +123,7 @@ def create_annotation(
         # Someone highlighted the same words a moment earlier: theirs is the claim.
         found = existing.get()
         Highlight.objects.bulk_create([Highlight(annotation=found, user=author)], ignore_conflicts=True)
-        return found, False
+        return live_claim(found), False
     Highlight.objects.create(annotation=annotation, user=author)
     tag_objects = tags_for(article.project_id, tags)
     annotation.tags.set(tag_objects)
@@ -135,6 +136,18 @@ def create_annotation(
     )
     settle_spans([annotation])
     return annotation, True
+
+
+def live_claim(annotation: Annotation, known: dict[int, Annotation] | None = None) -> Annotation:
+    """The claim an annotation's words stand for now: itself, or, when an editor merged it into
+    another, the claim its verdicts moved to (following merges of merges). ``known`` holds
+    annotations already loaded, by id; others are read one query each."""
+    known = known or {}
+    while annotation.merged_into_id is not None:
+        annotation = known.get(annotation.merged_into_id) or Annotation.objects.select_related(
+            "article__project", "revision"
+        ).get(pk=annotation.merged_into_id)
+    return annotation
 
 
 def settle_spans(annotations: list[Annotation]) -> None:

@@ -25,7 +25,7 @@ from annotations.models import (
 from annotations.permissions import judgement_refusal, require_roles
 from annotations.selectors import articles_visible_to
 from annotations.services import history
-from annotations.services.annotations import check_span, new_annotation, settle_spans, tags_for
+from annotations.services.annotations import check_span, live_claim, new_annotation, settle_spans, tags_for
 from annotations.services.evidence import EvidenceInput
 from annotations.services.review import refresh_statuses
 from annotations.services.verdicts import blind_judgements, new_verdict
@@ -109,18 +109,18 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
 
 def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]]:
     revisions = {article.current_revision_id for article in articles.values()}
+    on_revisions = list(Annotation.objects.select_for_update().filter(revision__in=revisions, orphaned=False))
+    by_pk = {annotation.pk: annotation for annotation in on_revisions}
     existing = {
-        (annotation.revision_id, annotation.start, annotation.end): annotation
-        for annotation in Annotation.objects.select_for_update().filter(
-            revision__in=revisions, orphaned=False
-        )
+        (annotation.revision_id, annotation.start, annotation.end): annotation for annotation in on_revisions
     }
-    placed, new, errors = [], [], {}
+    placed, marked, new, errors = [], [], [], {}
     for position, item in enumerate(items):
         article = articles[item["article"]]
         key = (article.current_revision_id, item["start"], item["end"])
         if key in existing:
-            placed.append((existing[key], False))
+            placed.append((live_claim(existing[key], by_pk), False))
+            marked.append(existing[key])
             continue
         try:
             annotation = new_annotation(
@@ -137,6 +137,7 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
         existing[key] = annotation
         new.append((annotation, item))
         placed.append((annotation, True))
+        marked.append(annotation)
     if errors:
         raise ItemErrors("annotations", errors)
     try:
@@ -157,7 +158,7 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
         for tag in tags_for(project_id, names)
     }
     Highlight.objects.bulk_create(
-        [Highlight(annotation=annotation, user=actor) for annotation, _ in placed], ignore_conflicts=True
+        [Highlight(annotation=annotation, user=actor) for annotation in marked], ignore_conflicts=True
     )
     Through = Annotation.tags.through
     Through.objects.bulk_create(

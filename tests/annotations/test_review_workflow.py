@@ -380,3 +380,31 @@ def test_blind_review_hides_ratings_in_disagreements_adjudications_queues_and_hi
     api_client.force_authenticate(desk.reviewers[0])
     assert api_client.get("/api/v1/adjudications/").json()["count"] == 1
     assert api_client.get("/api/v1/disagreements/").json()["count"] == 1
+
+
+def test_marking_the_words_of_a_merged_claim_again_gives_back_the_claim_it_was_merged_into(api_client):
+    from annotations.services.review import merge_annotations
+
+    desk = make_desk()
+    article = make_article(desk, text=TEXT)
+    kept = make_annotation(desk, article=article, quote="1,200 homes were flooded", author=desk.annotator)
+    merged = make_annotation(
+        desk, article=article, quote="mayor said 1,200 homes were flooded", author=desk.reviewers[0]
+    )
+    disagreement = Disagreement.objects.get(kind="span")
+    merge_annotations(editor=desk.editor, disagreement_id=disagreement.id, keep_id=kept.id)
+    quote = "mayor said 1,200 homes were flooded"
+    start = TEXT.index(quote)
+    span = {"article": article.id, "start": start, "end": start + len(quote), "quote": quote}
+    api_client.force_authenticate(desk.reviewers[1])
+    again = api_client.post("/api/v1/annotations/", span, format="json")
+    assert (again.status_code, again.json()["id"]) == (200, kept.id)
+    verdict = {"rating": "true", "confidence": "high"}
+    bulk = api_client.post(
+        "/api/v1/annotations/bulk/", {"annotations": [span | {"verdict": verdict}]}, format="json"
+    )
+    assert bulk.status_code == 201, bulk.json()
+    assert [item["id"] for item in bulk.json()] == [kept.id]
+    assert Verdict.objects.get(reviewer=desk.reviewers[1]).annotation_id == kept.id
+    # The words marked are the merged claim's: span agreement counts them there.
+    assert merged.highlights.filter(user=desk.reviewers[1]).exists()
