@@ -329,3 +329,20 @@ def test_a_resolved_claim_shows_its_verdicts_frozen(desk, claim):
     assert response.status_code == 409
     assert "resolved" in response.content.decode()
     assert Verdict.objects.count() == 1
+
+
+def test_a_claim_reworded_after_my_verdict_says_so_in_my_panel(desk, claim):
+    from annotations.services.annotations import update_annotation
+
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[0], rating="true")
+    url = f"/annotations/{claim.id}/"
+    assert (
+        "Reworded by an editor after your verdict"
+        not in client_for(desk.reviewers[0]).get(url).content.decode()
+    )
+    update_annotation(actor=desk.editor, annotation_id=claim.id, claim="The river rose 3.2 m overnight.")
+    assert (
+        "Reworded by an editor after your verdict" in client_for(desk.reviewers[0]).get(url).content.decode()
+    )
+    make_verdict(desk, annotation=claim, reviewer=desk.reviewers[1], rating="true")
+    assert "Reworded by an editor" not in client_for(desk.reviewers[1]).get(url).content.decode()
