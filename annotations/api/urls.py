@@ -8,6 +8,7 @@ from annotations.api.history import HistoryViewSet
 from annotations.api.projects import MemberViewSet, ProjectViewSet
 from annotations.api.review import AdjudicationViewSet, DisagreementViewSet, QueueViewSet
 from annotations.api.verdicts import EvidenceViewSet, VerdictViewSet
+from annotations.api.w3c import W3CAnnotationView, W3CArticleView, W3CRevisionView
 
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -28,5 +29,8 @@ urlpatterns = [
     path("projects/<int:project_pk>/members/", members, name="member-list"),
     path("projects/<int:project_pk>/members/<str:username>/", member, name="member-detail"),
     path("agreement/", AgreementDetailView.as_view(), name="agreement"),
+    path("w3c/annotations/<int:pk>/", W3CAnnotationView.as_view(), name="w3c-annotation"),
+    path("w3c/articles/<int:pk>/", W3CArticleView.as_view(), name="w3c-article"),
+    path("w3c/articles/<int:pk>/revisions/<int:number>/", W3CRevisionView.as_view(), name="w3c-revision"),
     path("", include("annotations.api.source_urls")),
 ]
