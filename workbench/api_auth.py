@@ -2,6 +2,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import ScopedRateThrottle
 
+from workbench.parsers import BoundedJSONParser
+
 
 class ObtainTokenView(ObtainAuthToken):
     """``{username, password}`` → ``{token}``; throttled per client address (``TOKEN_THROTTLE_RATE``).
@@ -11,6 +13,7 @@ class ObtainTokenView(ObtainAuthToken):
     """
 
     authentication_classes = []
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"

@@ -5,6 +5,8 @@ other error answers ``{"detail": reason}``, as DRF gives them. Services raise Dj
 exceptions so that the same code also works behind forms; this handler translates them.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.views import defaults
@@ -34,6 +36,10 @@ def api_exception_handler(exc, context):
         exc = (Conflict if exc.conflict else exceptions.ValidationError)(exc.detail)
     elif isinstance(exc, PreconditionFailed):
         exc = Precondition(exc.message)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own check, met when the body was read before the parser saw it.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = exceptions.ParseError(f"The request body is larger than {limit} bytes.")
     # None only for an unexpected exception: Django logs it and handler500 answers JSON.
     return drf_exception_handler(exc, context)
 

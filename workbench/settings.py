@@ -180,6 +180,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Bulk imports carry up to 500 articles in one request body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(32 * 1024 * 1024)))
+# A JSON body's bounds beyond its size (workbench.parsers): nesting far past what any endpoint
+# takes, and keys and items enough for a bulk import of 500 articles with all their tags.
+DATA_UPLOAD_MAX_JSON_DEPTH = int(os.environ.get("DATA_UPLOAD_MAX_JSON_DEPTH", "32"))
+DATA_UPLOAD_MAX_JSON_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_JSON_FIELDS", "50000"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -189,6 +193,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["workbench.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "workbench.pagination.PageNumberPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

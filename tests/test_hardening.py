@@ -1,0 +1,78 @@
+"""Hostile bodies, database outages, a fresh database and a missing trailing slash: each answers
+as documented, never 500."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.models import Annotation, Project, Verdict
+from tests.factories import make_article, make_desk, make_user
+
+pytestmark = pytest.mark.django_db
+
+DEEP = "[" * 10_000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/annotations/", "/api/v1/verdicts/"])
+def test_deeply_nested_json_is_a_400_naming_the_depth_limit(path, settings):
+    """``[`` ten thousand deep answers 400 naming the depth bound, signed in or not."""
+    editor = APIClient()
+    editor.force_authenticate(make_desk().editor)
+    response = editor.post(path, DEEP, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert f"deeper than {settings.DATA_UPLOAD_MAX_JSON_DEPTH} levels" in response.json()["detail"]
+    anonymous = APIClient().post(path, DEEP, content_type="application/json")
+    assert anonymous.status_code in (400, 401), anonymous.content
+    assert Annotation.objects.count() == 0
+    assert Verdict.objects.count() == 0
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(api_client):
+    """A name made of brackets is text, not depth: the project is created."""
+    api_client.force_authenticate(make_user())
+    response = api_client.post("/api/v1/projects/", {"name": "[[[[" * 20 + "{{{{" * 20}, format="json")
+    assert response.status_code == 201, response.content
+
+
+def test_a_body_over_the_size_limit_is_a_400_naming_it(api_client, settings):
+    """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE answers 400 with the limit and creates nothing."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    api_client.force_authenticate(make_user())
+    response = api_client.post("/api/v1/projects/", {"name": "x" * 2000}, format="json")
+    assert response.status_code == 400
+    assert "1000 bytes" in response.json()["detail"]
+    assert not Project.objects.exists()
+
+
+def test_a_body_with_too_many_fields_is_a_400_naming_the_limit(api_client, settings):
+    """More keys and items than DATA_UPLOAD_MAX_JSON_FIELDS answers 400 naming the count."""
+    settings.DATA_UPLOAD_MAX_JSON_FIELDS = 100
+    api_client.force_authenticate(make_user())
+    body = {"name": "Desk", **{f"k{n}": n for n in range(200)}}
+    response = api_client.post("/api/v1/projects/", body, format="json")
+    assert response.status_code == 400
+    assert "100 keys and items" in response.json()["detail"]
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("name=x", "application/x-www-form-urlencoded"), ("--b--", "multipart/form-data; boundary=b")],
+)
+def test_the_api_parses_json_only(api_client, body, content_type):
+    """Form and multipart bodies answer 415, at the token endpoint too."""
+    api_client.force_authenticate(make_user())
+    assert api_client.generic("POST", "/api/v1/projects/", body, content_type=content_type).status_code == 415
+    assert (
+        APIClient().generic("POST", "/api/v1/auth/token/", body, content_type=content_type).status_code == 415
+    )
+    assert not Project.objects.exists()
+
+
+def test_an_ordinary_annotation_still_parses(api_client):
+    """The bounds leave an ordinary body alone."""
+    desk = make_desk()
+    article = make_article(desk)
+    api_client.force_authenticate(desk.editor)
+    response = api_client.get(f"/api/v1/annotations/?article={article.id}")
+    assert response.status_code == 200
