@@ -233,6 +233,18 @@ TABLE = [
     ("get", "/api/v1/w3c/articles/{article}/", None, [200, 200, 200, 200, 404, 401]),
     ("get", "/api/v1/w3c/articles/{article}/?page=1", None, [200, 200, 200, 200, 404, 401]),
     ("get", "/api/v1/w3c/articles/{article}/revisions/1/", None, [200, 200, 200, 200, 404, 401]),
+    # Published reviews are the desk's result: every member gets them; unpublished claims have none.
+    ("get", "/api/v1/exports/claimreview/?project={project}", None, [200, 200, 200, 200, 404, 401]),
+    ("get", "/api/v1/exports/claimreview/{resolved}/", None, [200, 200, 200, 200, 404, 401]),
+    ("get", "/api/v1/exports/claimreview/{resolved}/snippet/", None, [200, 200, 200, 200, 404, 401]),
+    ("get", "/api/v1/exports/claimreview/{judged}/", None, [404, 404, 404, 404, 404, 401]),
+    ("get", "/api/v1/exports/claimreview/{judged}/snippet/", None, [404, 404, 404, 404, 404, 401]),
+    (
+        "patch",
+        "/api/v1/projects/{project}/",
+        {"publisher_name": "Desk", "review_url_template": "https://desk.example.org/checks/{{claim_id}}"},
+        [403, 403, 403, 200, 404, 401],
+    ),
 ]
 
 

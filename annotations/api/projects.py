@@ -16,6 +16,7 @@ from annotations.models.projects import (
     DEFAULT_REQUIRED_VERDICTS,
     MAX_REQUIRED_VERDICTS,
     PROJECT_NAME_MAX_LENGTH,
+    PUBLISHER_NAME_MAX_LENGTH,
 )
 from annotations.permissions import get_project_for, projects_of
 from annotations.services.projects import (
@@ -26,6 +27,7 @@ from annotations.services.projects import (
     remove_member,
     update_project,
 )
+from sources.normalization import MAX_URL_LENGTH
 
 
 class CreateProjectInput(serializers.Serializer):
@@ -38,6 +40,26 @@ class CreateProjectInput(serializers.Serializer):
 class UpdateProjectInput(serializers.Serializer):
     name = serializers.CharField(max_length=PROJECT_NAME_MAX_LENGTH, required=False)
     required_verdicts = serializers.IntegerField(min_value=1, max_value=MAX_REQUIRED_VERDICTS, required=False)
+    publisher_name = serializers.CharField(
+        max_length=PUBLISHER_NAME_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="The desk's name as the author of its published reviews (blank: the project's name).",
+    )
+    publisher_url = serializers.URLField(
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="The desk's home page (http or https), given with its name in published reviews.",
+    )
+    review_url_template = serializers.CharField(
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="Where the desk publishes each check, e.g. `https://desk.example.org/checks/{claim_id}`: "
+        "an http(s) address with the placeholders {claim_id}, {article_id} and {project_id}, the url of "
+        "each published review. Blank: reviews carry no url.",
+    )
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -45,7 +67,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "required_verdicts", "role", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "required_verdicts",
+            "publisher_name",
+            "publisher_url",
+            "review_url_template",
+            "role",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

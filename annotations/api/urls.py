@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from annotations.api.agreement import AgreementDetailView
 from annotations.api.annotations import AnnotationViewSet
 from annotations.api.articles import ArticleViewSet
+from annotations.api.exports import ClaimReviewDetailView, ClaimReviewListView, ClaimReviewSnippetView
 from annotations.api.history import HistoryViewSet
 from annotations.api.projects import MemberViewSet, ProjectViewSet
 from annotations.api.review import AdjudicationViewSet, DisagreementViewSet, QueueViewSet
@@ -29,6 +30,15 @@ urlpatterns = [
     path("projects/<int:project_pk>/members/", members, name="member-list"),
     path("projects/<int:project_pk>/members/<str:username>/", member, name="member-detail"),
     path("agreement/", AgreementDetailView.as_view(), name="agreement"),
+    path("exports/claimreview/", ClaimReviewListView.as_view(), name="claimreview-list"),
+    path(
+        "exports/claimreview/<int:annotation_id>/", ClaimReviewDetailView.as_view(), name="claimreview-detail"
+    ),
+    path(
+        "exports/claimreview/<int:annotation_id>/snippet/",
+        ClaimReviewSnippetView.as_view(),
+        name="claimreview-snippet",
+    ),
     path("w3c/annotations/<int:pk>/", W3CAnnotationView.as_view(), name="w3c-annotation"),
     path("w3c/articles/<int:pk>/", W3CArticleView.as_view(), name="w3c-article"),
     path("w3c/articles/<int:pk>/revisions/<int:number>/", W3CRevisionView.as_view(), name="w3c-revision"),

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.models import Role, Status
+from annotations.exports.claimreview import claim_review, json_ld_script, published_reviews
+from annotations.models import PUBLISHED_STATUSES, Role, Status
 from annotations.models.annotations import CONTEXT_WIDTH
 from annotations.pages.context import EVIDENCE_PREFIX, abilities, fragment_requested, project_context
 from annotations.pages.forms import (
@@ -83,6 +84,16 @@ def verdict_forms(mine=None):
     return form, evidence
 
 
+def claimreview_snippet(user, annotation) -> str:
+    """The claim's ClaimReview as an embeddable ``<script>`` element when it is published, else ""."""
+    # Only agreed and resolved claims are published: the others need no query.
+    if annotation.status not in PUBLISHED_STATUSES:
+        return ""
+    project = annotation.article.project
+    published = published_reviews(user, project).filter(pk=annotation.pk).first()
+    return json_ld_script(claim_review(published, project)) if published else ""
+
+
 def panel_context(
     request,
     annotation,
@@ -125,6 +136,7 @@ def panel_context(
         "notice": notice,
         "conflict": conflict,
         "context_width": CONTEXT_WIDTH,
+        "claimreview_snippet": claimreview_snippet(user, annotation),
     }
 
 

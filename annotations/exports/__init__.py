@@ -1,0 +1,1 @@
+"""The formats claims leave the workbench in, one module per format."""
