@@ -1,11 +1,15 @@
 """Hostile bodies, database outages, a fresh database and a missing trailing slash: each answers
 as documented, never 500."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from annotations.models import Annotation, Project, Verdict
-from tests.factories import make_article, make_desk, make_user
+from tests.factories import PASSWORD, make_article, make_desk, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +80,53 @@ def test_an_ordinary_annotation_still_parses(api_client):
     api_client.force_authenticate(desk.editor)
     response = api_client.get(f"/api/v1/annotations/?article={article.id}")
     assert response.status_code == 200
+
+
+@contextmanager
+def database_unreachable(tmp_path):
+    """Points the connection at a database that cannot be opened, for the block's requests; the
+    test database itself is left as it was, and is in use again after the block."""
+    original = dict(connection.settings_dict)
+    # The open connection is set aside rather than closed: closing it would drop SQLite's
+    # in-memory test database.
+    live, connection.connection = connection.connection, None
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = str(tmp_path / "missing-directory" / "db.sqlite3")
+    else:
+        connection.settings_dict["PORT"] = "1"
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+        connection.connection = live
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_outage_answers_503_and_the_next_request_recovers(tmp_path):
+    """API and pages answer 503 with Retry-After while the database is unreachable (JSON under
+    /api/, short plain text elsewhere, no traceback); once it is back the same clients succeed."""
+    desk = make_desk()
+    token = APIClient().post(
+        "/api/v1/auth/token/", {"username": desk.editor.username, "password": PASSWORD}, format="json"
+    )
+    api = APIClient(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    pages = Client(raise_request_exception=False)
+    pages.force_login(desk.editor)
+    page_url = f"/projects/{desk.project.id}/"
+
+    with database_unreachable(tmp_path):
+        answer = api.post("/api/v1/projects/", {"name": "During the outage"}, format="json")
+        page = pages.get(page_url)
+    assert answer.status_code == 503
+    assert answer["Retry-After"].isdigit()
+    assert answer.json() == {"detail": "The database is unavailable; try again shortly."}
+    assert page.status_code == 503
+    assert page["Retry-After"].isdigit()
+    assert page["Content-Type"].startswith("text/plain")
+    assert b"Traceback" not in page.content and len(page.content) < 200
+
+    assert api.get("/api/v1/projects/").status_code == 200
+    assert pages.get(page_url).status_code == 200
+    assert not Project.objects.filter(name="During the outage").exists()

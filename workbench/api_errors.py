@@ -5,6 +5,8 @@ other error answers ``{"detail": reason}``, as DRF gives them. Services raise Dj
 exceptions so that the same code also works behind forms; this handler translates them.
 """
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,6 +17,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workbench.errors import ItemErrors, PreconditionFailed, StateConflict
+from workbench.middleware import OUTAGE_ERRORS, database_unavailable
 
 
 class Conflict(exceptions.ValidationError):
@@ -67,6 +70,9 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # An outage met outside a view (a middleware reading the session, say) ends up here.
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return database_unavailable(request)
     if is_api(request):
         return JsonResponse({"detail": "The server failed to answer this request."}, status=500)
     return defaults.server_error(request)
