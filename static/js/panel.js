@@ -1,6 +1,7 @@
 // The claim panel: evidence rows that can be added and removed, forms that submit in place
 // (the server answers the panel again, with its errors or its notice), and the verdict keys.
 
+import "./copy.js";
 import { announce } from "./workbench.js";
 
 const FRAGMENT = { "X-Fragment": "panel" };
