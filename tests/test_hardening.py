@@ -1,9 +1,13 @@
 """Hostile bodies, database outages, a fresh database and a missing trailing slash: each answers
 as documented, never 500."""
 
+import os
+import subprocess
+import sys
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -130,3 +134,31 @@ def test_a_database_outage_answers_503_and_the_next_request_recovers(tmp_path):
     assert api.get("/api/v1/projects/").status_code == 200
     assert pages.get(page_url).status_code == 200
     assert not Project.objects.filter(name="During the outage").exists()
+
+
+TOKEN_AFTER_MIGRATE = """
+from django.test import Client
+for body in ({"username": "nobody", "password": "wrong"}, {}):
+    print(Client().post("/api/v1/auth/token/", body, content_type="application/json").status_code)
+"""
+
+
+def test_migrate_alone_makes_a_database_the_token_endpoint_works_on(tmp_path):
+    """A new database set up by ``migrate`` alone has the cache table, and the token endpoint
+    answers 400 for bad credentials instead of 500."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    answers = subprocess.run(
+        [*manage, "shell", "--no-imports", "-c", TOKEN_AFTER_MIGRATE],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert answers.stdout.split() == ["400", "400"], answers.stderr
+
+
+def test_the_cache_table_comes_with_the_migrations():
+    """The test database, built by ``migrate``, has the database cache's table."""
+    assert settings.CACHES["default"]["LOCATION"] in connection.introspection.table_names()
