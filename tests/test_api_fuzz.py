@@ -118,16 +118,40 @@ def filter_query(context, query):
     )
 
 
+def documented_media_types(path: str, method: str, status: int) -> set[str]:
+    """The media types the schema gives for this answer of the operation (without parameters)."""
+    operation = schema.raw_schema["paths"].get(path, {}).get(method.lower(), {})
+    answer = operation.get("responses", {}).get(str(status), {})
+    return {media_type.split(";")[0].strip() for media_type in answer.get("content", {})}
+
+
+def is_json(media_type: str) -> bool:
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+def check_media_type(path: str, method: str, status: int, content_type: str, content: bytes) -> None:
+    """Errors are JSON; a success is one of the media types the schema documents for it (JSON,
+    JSON-LD, or an export's CSV, JSON Lines or HTML snippet), and parses when it is JSON."""
+    media_type = content_type.split(";")[0].strip()
+    if status >= 400:
+        assert media_type == "application/json", f"{status} answered {content_type!r}, not JSON"
+    else:
+        documented = documented_media_types(path, method, status) or {"application/json"}
+        assert media_type in documented, f"{status} answered {content_type!r}, not one of {documented}"
+    if is_json(media_type):
+        json.loads(content)
+
+
 def answers_json(ctx, response, case):
-    """Every answer under /api/ is JSON (or empty, for 204)."""
+    """Every answer under /api/ is JSON, or a media type the schema documents for it (or empty,
+    for 204)."""
     if response.status_code == 204 or case.method.upper() == "HEAD":
         assert not response.content, "a 204 answer has a body"
         return
     content_type = response.headers.get("content-type", [""])[0]
-    assert content_type.split(";")[0].strip() == "application/json", (
-        f"{response.status_code} answered {content_type!r}, not JSON"
-    )
-    json.loads(response.content)
+    check_media_type(case.operation.path, case.method, response.status_code, content_type, response.content)
 
 
 @pytest.fixture
@@ -214,8 +238,7 @@ def assert_answers(desk_client, path, name, values):
         response = client.get(path, {"project": project, name: value})
         expected = (200, 400, 404) if name == "page" else (200, 400)
         assert response.status_code in expected, f"{path}?{name}={value}: {response.status_code}"
-        assert response["Content-Type"] == "application/json"
-        assert isinstance(response.json(), dict)
+        check_media_type(path, "get", response.status_code, response["Content-Type"], response.getvalue())
 
 
 @pytest.mark.django_db
