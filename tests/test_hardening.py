@@ -162,3 +162,24 @@ def test_migrate_alone_makes_a_database_the_token_endpoint_works_on(tmp_path):
 def test_the_cache_table_comes_with_the_migrations():
     """The test database, built by ``migrate``, has the database cache's table."""
     assert settings.CACHES["default"]["LOCATION"] in connection.introspection.table_names()
+
+
+def test_api_routes_answer_without_the_trailing_slash():
+    """POST and GET without the trailing slash answer as with it, never a 301 redirect."""
+    desk = make_desk()
+    article = make_article(desk)
+    client = APIClient()
+    client.force_authenticate(desk.editor)
+    created = client.post(
+        "/api/v1/annotations",
+        {"article": article.id, "start": 0, "end": 9, "quote": article.current_revision.text[:9]},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    listed = client.get(f"/api/v1/annotations?article={article.id}")
+    assert listed.status_code == 200
+    assert [item["id"] for item in listed.json()["results"]] == [created.json()["id"]]
+    assert client.get(f"/api/v1/annotations/{created.json()['id']}").status_code == 200
+    token = APIClient().post("/api/v1/auth/token", {"username": "nobody", "password": "x"}, format="json")
+    assert token.status_code == 400
+    assert APIClient().get("/api/v1/no-such-thing").status_code in (401, 404)

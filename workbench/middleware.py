@@ -1,4 +1,6 @@
-"""A database that cannot be reached answers 503 with ``Retry-After``, not a 500.
+"""Middleware of the whole app.
+
+A database that cannot be reached answers 503 with ``Retry-After``, not a 500.
 
 The outage is the server's state, not a bug: a client should wait and retry, and nothing was
 written (the failed statement never reached the database). Django drops a connection that
@@ -10,6 +12,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.urls import is_valid_path
 
 logger = logging.getLogger("workbench.database")
 
@@ -41,3 +44,24 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable at %s: %s", request.path, exception)
             return database_unavailable(request)
         return None
+
+
+class ApiOptionalSlashMiddleware:
+    """Answers an API route named without its trailing slash as if the slash were there.
+
+    Django's APPEND_SLASH would redirect instead, with an HTML 301 that a client following it
+    turns from a POST into a GET. Only ``/api/`` paths that do not resolve as sent and do
+    resolve with the slash are changed; pages keep the redirect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/api/") and not path.endswith("/"):
+            urlconf = getattr(request, "urlconf", None)
+            if not is_valid_path(path, urlconf) and is_valid_path(f"{path}/", urlconf):
+                request.path_info = f"{path}/"
+                request.path = f"{request.path}/"
+        return self.get_response(request)
