@@ -203,6 +203,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "workbench.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("TOKEN_THROTTLE_RATE", "10/min")},
     "PAGE_SIZE": 50,
+    # The API parses JSON only, so test clients send it unless told otherwise.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
