@@ -228,6 +228,11 @@ TABLE = [
     ("get", "/api/v1/queues/disputed/", None, [200, 200, 200, 200, "E", 401]),
     ("get", "/api/v1/queues/done/", None, [200, 200, 200, 200, "E", 401]),
     ("get", "/api/v1/agreement/?project={project}", None, [200, 200, 200, 200, 404, 401]),
+    # Streamed exports: every member may download (blind review decides what is in them).
+    ("get", "/api/v1/exports/claims.csv?project={project}", None, [200, 200, 200, 200, 404, 401]),
+    ("get", "/api/v1/exports/claims-verdicts.csv?project={project}", None, [200, 200, 200, 200, 404, 401]),
+    ("get", "/api/v1/exports/claims-evidence.csv?project={project}", None, [200, 200, 200, 200, 404, 401]),
+    ("get", "/api/v1/exports/claims.jsonl?project={project}", None, [200, 200, 200, 200, 404, 401]),
     ("get", "/api/v1/w3c/annotations/{judged}/", None, [200, 200, 200, 200, 404, 401]),
     ("get", "/api/v1/w3c/annotations/{resolved}/", None, [200, 200, 200, 200, 404, 401]),
     ("get", "/api/v1/w3c/articles/{article}/", None, [200, 200, 200, 200, 404, 401]),

@@ -5,6 +5,12 @@ from annotations.api.agreement import AgreementDetailView
 from annotations.api.annotations import AnnotationViewSet
 from annotations.api.articles import ArticleViewSet
 from annotations.api.exports import ClaimReviewDetailView, ClaimReviewListView, ClaimReviewSnippetView
+from annotations.api.exports_tables import (
+    ClaimEvidenceCsvView,
+    ClaimsCsvView,
+    ClaimsJsonlView,
+    ClaimVerdictsCsvView,
+)
 from annotations.api.history import HistoryViewSet
 from annotations.api.projects import MemberViewSet, ProjectViewSet
 from annotations.api.review import AdjudicationViewSet, DisagreementViewSet, QueueViewSet
@@ -39,6 +45,10 @@ urlpatterns = [
         ClaimReviewSnippetView.as_view(),
         name="claimreview-snippet",
     ),
+    path("exports/claims.csv", ClaimsCsvView.as_view(), name="export-claims-csv"),
+    path("exports/claims-verdicts.csv", ClaimVerdictsCsvView.as_view(), name="export-claims-verdicts-csv"),
+    path("exports/claims-evidence.csv", ClaimEvidenceCsvView.as_view(), name="export-claims-evidence-csv"),
+    path("exports/claims.jsonl", ClaimsJsonlView.as_view(), name="export-claims-jsonl"),
     path("w3c/annotations/<int:pk>/", W3CAnnotationView.as_view(), name="w3c-annotation"),
     path("w3c/articles/<int:pk>/", W3CArticleView.as_view(), name="w3c-article"),
     path("w3c/articles/<int:pk>/revisions/<int:number>/", W3CRevisionView.as_view(), name="w3c-revision"),

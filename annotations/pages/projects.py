@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from annotations.models import Role, Status
@@ -40,5 +41,6 @@ def project_home(request, project_id):
         to_review=claims_awaiting(request.user, project).count() if context["can_review"] else None,
         activity=list(project_activity(request.user, project)[:ACTIVITY_ITEMS]),
         recent_articles=list(articles_with_claim_counts(request.user, project)[:5]),
+        export_query=urlencode({"project": project.pk}),
     )
     return render(request, "annotations/project_home.html", context)

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.models import (
+    PUBLISHED_STATUSES,
     DisagreementKind,
     DisagreementStatus,
     Rating,
@@ -102,6 +103,11 @@ def queue_page(request, project_id, queue_name):
             claim.open_disagreements = found.get(claim.pk, [])
     context = project_context(project, queue_name)
     context.update(queue=spec, queue_slug=queue_name, page=page)
+    if spec.name == "done":
+        # The exports' filters for the claims this queue lists.
+        context["export_query"] = urlencode(
+            {"project": project.pk, "status": PUBLISHED_STATUSES, "orphaned": "false"}, doseq=True
+        )
     return render(request, "annotations/queue.html", context)
 
 
