@@ -262,8 +262,10 @@ def test_a_newline_after_pre_is_dropped_once():
 NEWS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Site | Story</title>
 <script type="application/ld+json">{"@type": "NewsArticle"}</script><style>.ad{display:none}</style></head>
 <body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
-<main><article><header><h1>North Korea escalates</h1><p class="byline">By <a>A. Reporter</a> · 3 min read</p></header>
-<figure><img src="troops.jpg" alt="Soldiers"><figcaption>Troops at the border. Photo: Agency</figcaption></figure>
+<main><article><header><h1>North Korea escalates</h1>
+<p class="byline">By <a>A. Reporter</a> · 3 min read</p></header>
+<figure><img src="troops.jpg" alt="Soldiers">
+<figcaption>Troops at the border. Photo: Agency</figcaption></figure>
 <p>The ministry said <strong>1.4 million</strong> volunteers had signed up.</p>
 <div class="ad" hidden>Advertisement</div>
 <blockquote class="twitter-tweet"><p>10,000 troops sent, says the spokesman.</p>&mdash; Spokesman (@s)
@@ -272,9 +274,12 @@ NEWS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 <embed type="video/webm" src="clip.webm" width="250" height="200">
 <p>Officials counted 18 deserters.</p>
 <video controls src="clip.mp4">Your browser does not support video.</video>
-<table><caption>Claims</caption><tr><th>Figure</th><th>Source</th></tr><tr><td>10,000</td><td>Ministry</td></tr></table>
-<form><label>Email <input type="email"></label><input type="hidden" name="csrf" value="t0k3n"><select><option>Daily</option><option>Weekly</option></select><button>Subscribe</button></form>
-</article></main><footer><p>© 2026 Site</p><noscript><img src="pixel.gif"></noscript></footer></body></html>"""
+<table><caption>Claims</caption><tr><th>Figure</th><th>Source</th></tr>
+<tr><td>10,000</td><td>Ministry</td></tr></table>
+<form><label>Email <input type="email"></label><input type="hidden" name="csrf" value="t0k3n">
+<select><option>Daily</option><option>Weekly</option></select><button>Subscribe</button></form>
+</article></main>
+<footer><p>© 2026 Site</p><noscript><img src="pixel.gif"></noscript></footer></body></html>"""
 
 NEWS_TEXT = """Home
 
