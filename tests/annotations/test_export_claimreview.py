@@ -3,12 +3,14 @@ claim's review, and the same as an embeddable <script> snippet; and the project 
 
 import io
 import json
+import pathlib
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import jsonschema
 import pytest
 import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
@@ -689,7 +691,10 @@ def test_the_panel_of_a_published_claim_offers_its_snippet_to_copy(desk, article
         assert textarea.group(1) == escape(expected)
         assert f'data-copy="claimreview-snippet-{claim.id}"' in html
         assert "<b>3.2</b>" not in html
-    assert "js/copy.js" in page_of(desk.annotator, claim).content.decode()
+    # The copy button's script comes with the panel's own (claim.js and reader.js import panel.js).
+    assert "js/claim.js" in page_of(desk.annotator, claim).content.decode()
+    panel_script = pathlib.Path(settings.BASE_DIR, "static", "js", "panel.js").read_text()
+    assert 'import "./copy.js";' in panel_script
     adjudicate(editor=desk.editor, annotation_id=claim.id, rating="mixed", rationale="Nuance.")
     assert "claimreview-snippet" in page_of(desk.annotator, claim).content.decode()
 
