@@ -12,6 +12,8 @@ from annotations.api.exports_tables import (
     ClaimVerdictsCsvView,
 )
 from annotations.api.history import HistoryViewSet
+from annotations.api.imports import ImportLabelStudioView, ImportW3CView
+from annotations.api.jobs import ImportJobDetailView
 from annotations.api.projects import MemberViewSet, ProjectViewSet
 from annotations.api.review import AdjudicationViewSet, DisagreementViewSet, QueueViewSet
 from annotations.api.verdicts import EvidenceViewSet, VerdictViewSet
@@ -52,5 +54,8 @@ urlpatterns = [
     path("w3c/annotations/<int:pk>/", W3CAnnotationView.as_view(), name="w3c-annotation"),
     path("w3c/articles/<int:pk>/", W3CArticleView.as_view(), name="w3c-article"),
     path("w3c/articles/<int:pk>/revisions/<int:number>/", W3CRevisionView.as_view(), name="w3c-revision"),
+    path("imports/labelstudio/", ImportLabelStudioView.as_view(), name="import-labelstudio"),
+    path("imports/w3c/", ImportW3CView.as_view(), name="import-w3c"),
+    path("imports/<int:pk>/", ImportJobDetailView.as_view(), name="import-detail"),
     path("", include("annotations.api.source_urls")),
 ]
