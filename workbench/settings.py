@@ -8,10 +8,12 @@ start without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every protection
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,6 +85,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "annotations",
     "sources",
+    "axes",
+    # Last, so its admin module can re-register the user admin that django.contrib.auth registers.
+    "workbench",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +100,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Turns a locked-out login (the page or the admin's) into the lockout page; axes asks to be last.
+    "axes.middleware.AxesMiddleware",
     "workbench.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -112,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -144,6 +153,12 @@ CACHES = {
         "LOCATION": "workbench_cache",
     }
 }
+
+# The lockout check comes first, so a locked-out client learns nothing from a right password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,7 +202,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 DATA_UPLOAD_MAX_JSON_DEPTH = int(os.environ.get("DATA_UPLOAD_MAX_JSON_DEPTH", "32"))
 DATA_UPLOAD_MAX_JSON_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_JSON_FIELDS", "50000"))
 
+# How many reverse proxies stand in front of the app, each appending the address it was called
+# from to X-Forwarded-For. 0 (the default): the client is REMOTE_ADDR and the header, which any
+# client can write, is ignored. With N proxies the client is the N-th address from the right.
+# Throttles (DRF's NUM_PROXIES) and login lockouts (workbench.login_throttling) both read it.
+WORKBENCH_NUM_PROXIES = int(os.environ.get("WORKBENCH_NUM_PROXIES", "0"))
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": WORKBENCH_NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header is what turns "not logged in" into a 401.
         "rest_framework.authentication.TokenAuthentication",
@@ -234,14 +256,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# X-Forwarded-Proto says "https" only when a proxy that sets it (and drops what clients send)
+# stands in front; trusted from anyone, it makes a plain-HTTP request look secure.
+if env_flag("WORKBENCH_PROXY_SETS_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy: scripts, styles, images, fonts and connections from this site only,
+# nothing inline except what carries the request's nonce (the admin's one <style>), no plugins,
+# no framing, forms post back here only. The API docs page widens img-src (workbench.api_docs).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Login lockout (django-axes) on every way in: the login page, the admin's, the token endpoint.
+# A username fails LOGIN_FAILURE_LIMIT times from one client address: that pair is refused for
+# LOGIN_COOLOFF_MINUTES (429, with Retry-After), a right password included. Attempts while locked
+# out do not extend the lockout, so an attacker cannot keep a reviewer out for good.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "workbench.login_throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "workbench.login_throttling.lockout_response"
+# Successful logins are not logged row by row; failures are kept as long as they count.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGGING = {
     "version": 1,

@@ -1102,6 +1102,11 @@ def probes(fx: Sweep) -> list[Probe]:
             page_rows([], [s.id for s in secret_sources]),
         ),
         Probe(f"/projects/{P}/members/"),
+        # The archive holds every verdict: project admins only (the sweep's editor is no admin),
+        # and importing one is for site staff.
+        Probe(f"/projects/{P}/archive/", check=refused_to(*BLIND_USERS, "editor")),
+        Probe(f"/projects/{P}/archive/download/", check=refused_to(*BLIND_USERS, "editor")),
+        Probe("/projects/import-archive/", check=refused_to(*BLIND_USERS, "editor")),
         Probe(f"/articles/{a1}/", check=page_reader("a1")),
         Probe(f"/articles/{a2}/", check=page_reader("a2")),
         *(
@@ -1224,6 +1229,8 @@ SKIPPED_ROUTES = {
     "login": "the sign-in form",
     "logout": "POST only; signs out",
     "api:token": "POST of a username and password; answers a token",
+    "api:token-revoke": "POST only; deletes the caller's own token, answers a count",
+    "account-token-revoke": "POST only; deletes the caller's own token, redirects home",
     # The API's description: no data (and it names every rating and status as an enum).
     "schema": "the OpenAPI schema",
     "api-docs": "the interactive docs page",

@@ -1,0 +1,49 @@
+"""Login lockout (django-axes): who the client is, and what a locked-out client is told.
+
+Axes counts failed logins per username and client address (settings, ``AXES_*``). The page logins
+(``/login/``, ``/admin/login/``) get the lockout page from ``axes.middleware.AxesMiddleware``
+through ``lockout_response``; the token endpoint answers its own 429 (``workbench.api_auth``).
+"""
+
+import ipaddress
+import math
+
+from django.conf import settings
+from django.shortcuts import render
+from rest_framework.throttling import BaseThrottle
+
+
+def client_address(request) -> str | None:
+    """The client's address as DRF's throttles see it (``NUM_PROXIES``, ``WORKBENCH_NUM_PROXIES``).
+
+    With no proxy that is ``REMOTE_ADDR``, whatever X-Forwarded-For says. Behind N proxies it is the
+    N-th hop from the right of X-Forwarded-For, the one the outermost proxy wrote. A hop that is no
+    address (a proxy count set higher than the proxies there are) falls back to ``REMOTE_ADDR``, so
+    a client cannot make up a key of its own.
+    """
+    address = BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR")
+
+
+def cooloff_seconds() -> int:
+    """How long a locked-out username and address wait, at most, as Retry-After counts it."""
+    return math.ceil(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def cooloff_minutes() -> int:
+    return math.ceil(cooloff_seconds() / 60)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The login page's answer to a locked-out attempt: 429, a page that says why, and Retry-After."""
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"cooloff_minutes": cooloff_minutes(), "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+    response["Retry-After"] = str(cooloff_seconds())
+    return response
