@@ -6,6 +6,7 @@ import pytest
 import yaml
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from tests.factories import make_desk, make_project, make_user
 
@@ -136,3 +137,26 @@ def test_session_login_reaches_the_api_too():
     response = client.get(reverse("api:project-list"))
     assert response.status_code == 200
     assert response.json()["count"] == 1
+
+
+@pytest.mark.parametrize("keyword", ["Token", "Bearer", "bearer"])
+def test_the_token_is_accepted_as_token_or_bearer(api_client, keyword):
+    desk = make_desk()
+    token = Token.objects.create(user=desk.annotator)
+    api_client.credentials(HTTP_AUTHORIZATION=f"{keyword} {token.key}")
+    response = api_client.get("/api/v1/projects/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+@pytest.mark.parametrize("header", ["Bearer not-a-real-token", "Bearer", "Bearer two words"])
+def test_a_bad_bearer_token_is_401(api_client, header):
+    api_client.credentials(HTTP_AUTHORIZATION=header)
+    response = api_client.get("/api/v1/projects/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_another_scheme_is_not_mistaken_for_a_token(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
+    assert api_client.get("/api/v1/projects/").status_code == 401

@@ -5,6 +5,7 @@ import pytest
 import yaml
 from django.test import Client
 from drf_spectacular.validation import validate_schema
+from openapi_schema_validator import OAS30Validator
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, make_desk, make_user, make_verdict
@@ -76,10 +77,24 @@ def test_the_verdict_post_keeps_its_409_in_the_validation_error_shape(schema):
     assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationError"}
 
 
-def test_writes_can_answer_403_and_reads_never_do(schema):
+# Reads that refuse members below a role rather than hiding what they ask for.
+READS_THAT_CAN_BE_FORBIDDEN = {("get", "/api/v1/queues/{name}/")}
+
+
+def test_writes_can_answer_403_and_reads_only_where_a_role_is_needed(schema):
     for path, method, operation in operations(schema):
         if path != TOKEN_PATH:
-            assert ("403" in operation["responses"]) == (method in WRITES), f"{method} {path}"
+            can_be_forbidden = method in WRITES or (method, path) in READS_THAT_CAN_BE_FORBIDDEN
+            assert ("403" in operation["responses"]) == can_be_forbidden, f"{method} {path}"
+
+
+def test_the_disputed_queue_answers_a_reviewer_403_as_documented(schema):
+    desk = make_desk()
+    client = APIClient()
+    client.force_authenticate(desk.reviewers[0])
+    response = client.get(f"/api/v1/queues/disputed/?project={desk.project.id}")
+    assert response.status_code == 403
+    conforms(schema, "/api/v1/queues/{name}/", "get", response)
 
 
 def test_routes_and_bodies_that_name_objects_can_answer_404(schema):
@@ -277,3 +292,104 @@ def test_member_answers_from_the_domain_rules_are_documented(schema, method, pat
         response = client.post(url, {"username": desk.editor.username, "role": "editor"}, format="json")
     assert response.status_code == code, declaration
     conforms(schema, path, method, response)
+
+
+def test_the_token_is_documented_as_a_bearer_scheme(schema):
+    scheme = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    assert "Token <token>" in scheme["description"]
+
+
+def test_versioned_objects_document_etag_and_if_match(schema):
+    for path, method, code in [
+        ("/api/v1/annotations/", "post", 201),
+        ("/api/v1/annotations/{id}/", "get", 200),
+        ("/api/v1/annotations/{id}/", "patch", 200),
+        ("/api/v1/annotations/{id}/reopen/", "post", 200),
+        ("/api/v1/verdicts/", "post", 201),
+        ("/api/v1/verdicts/{id}/", "get", 200),
+        ("/api/v1/verdicts/{id}/", "patch", 200),
+    ]:
+        header = responses(schema, path, method)[str(code)]["headers"]["ETag"]
+        assert (header["schema"], header["required"]) == ({"type": "string"}, True), (method, path)
+    for path, method in [
+        ("/api/v1/annotations/{id}/", "patch"),
+        ("/api/v1/annotations/{id}/", "delete"),
+        ("/api/v1/verdicts/{id}/", "patch"),
+    ]:
+        names = {(p["in"], p["name"]) for p in schema["paths"][path][method]["parameters"]}
+        assert ("header", "If-Match") in names, (method, path)
+
+
+def test_pages_and_ids_carry_their_bounds(schema):
+    for path, _method, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "page_size":
+                assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (1, 500), path
+            if parameter["name"] == "page":
+                assert parameter["schema"] == {"type": "integer", "minimum": 1}, path
+            if parameter["in"] == "path" and parameter["name"] in ("id", "pk"):
+                assert parameter["schema"]["type"] == "integer", path
+
+
+def test_nested_lists_carry_their_bounds_and_typed_items(schema):
+    components = schema["components"]["schemas"]
+    articles = components["BulkArticlesInputRequest"]["properties"]["articles"]
+    assert articles == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/ImportArticleInputRequest"},
+        "minItems": 1,
+        "maxItems": 500,
+    }
+    annotations = components["BulkAnnotationsInputRequest"]["properties"]["annotations"]
+    assert (annotations["minItems"], annotations["maxItems"]) == (1, 500)
+    for name in ("SubmitVerdictInputRequest", "PatchedEditVerdictInputRequest", "AdjudicateInputRequest"):
+        assert components[name]["properties"]["evidence"]["maxItems"] == 50, name
+    assert components["EvidenceInputRequest"]["properties"]["url"]["maxLength"] == 2000
+
+
+def test_every_nullable_schema_admits_null_under_a_strict_validator(schema):
+    """OpenAPI 3.0 reads ``nullable`` only beside a ``type``: a nullable ``oneOf`` without one
+    needs a branch that admits null itself."""
+    nullable = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("nullable"):
+                nullable.append((where, node))
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(schema["components"], "#/components")
+    assert len(nullable) >= 10
+    for where, node in nullable:
+        validator = OAS30Validator({**node, "components": schema["components"]})
+        assert validator.is_valid(None), where
+    article = schema["components"]["schemas"]["Article"]["properties"]["url"]
+    assert (article["type"], article["format"], article["nullable"]) == ("string", "uri", True)
+
+
+def test_span_disagreements_and_text_imports_answer_null_as_documented(schema):
+    from tests.openapi_contract import Contract
+
+    contract = Contract(schema)
+    desk = make_desk()
+    client = APIClient()
+    client.force_authenticate(desk.admin)
+    article = client.post(
+        "/api/v1/articles/", {"project": desk.project.id, "title": "T", "text": "The river rose 3 m."}
+    )
+    assert article.json()["url"] is None
+    contract.check_django(article)
+    for user, start, end in ((desk.reviewers[0], 0, 9), (desk.reviewers[1], 4, 15)):
+        client.force_authenticate(user)
+        text = article.json()["text"]
+        body = {"article": article.json()["id"], "start": start, "end": end, "quote": text[start:end]}
+        assert client.post("/api/v1/annotations/", body).status_code == 201
+    client.force_authenticate(desk.editor)
+    found = client.get("/api/v1/disagreements/")
+    assert [row["severity"] for row in found.json()["results"]] == [None]
+    contract.check_django(found)

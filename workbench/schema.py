@@ -9,8 +9,9 @@ Which codes an operation gets is read from the view and the operation itself:
 
 - 400: a request body (bad input, or a body that cannot be read), or a list's filters and pages;
 - 401: an operation that needs credentials (no credentials, or an invalid token);
-- 403: writes: the caller's role is too low, or a browser session lacks its CSRF token
-  (reads never answer 403: objects of projects the caller cannot see answer 404);
+- 403: writes: the caller's role is too low, or a browser session lacks its CSRF token; reads
+  only where the view declares it (the disputed queue, for members below editor): objects of
+  projects the caller cannot see answer 404, not 403;
 - 404: routes naming an object, writes whose body names one (an id, or an opaque bulk item),
   and paginated lists (a page past the end);
 - 409 and 412: where a view declares them with ``extend_schema(responses=...)``;
@@ -19,6 +20,11 @@ Which codes an operation gets is read from the view and the operation itself:
 
 Codes a view declares keep their description; the body shape is filled in when the
 declaration gives none. Writes are not paginated or filtered, whatever their answer lists.
+
+Beyond errors, the schema states the bounds the API enforces, so that a client generated from it
+or a validator checking answers against it agrees with the server: ``page`` and ``page_size``
+carry the paginator's limits, nested lists (evidence, bulk items) their ``minItems`` and
+``maxItems``, and ids in paths are integers.
 """
 
 from drf_spectacular import openapi
@@ -27,6 +33,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from annotations.api.fields import IdField
+from workbench.filters import MAX_ID
 
 REASONS = {"type": "array", "items": {"type": "string"}, "description": "Why the value was refused."}
 
@@ -78,12 +85,39 @@ SHAPES = {"400": ("ValidationError", "Error"), "409": ("ValidationError",)}
 UNDESCRIBED = {"", "No response body"}
 
 
+# A path segment that the route's regex admits as digits only: an object's id.
+DIGITS = {"type": "string", "pattern": r"^\d+$"}
+
+
 class AutoSchema(openapi.AutoSchema):
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is not None:
+            self.add_bounds(operation)
             self.add_errors(operation)
         return operation
+
+    def add_bounds(self, operation) -> None:
+        paginator = self._get_paginator()
+        max_page_size = getattr(paginator, "max_page_size", None)
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["schema"] == DIGITS:
+                parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+            elif parameter["in"] == "query" and parameter["name"] == "page":
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["in"] == "query" and parameter["name"] == "page_size" and max_page_size:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": max_page_size}
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and schema and schema.get("type") == "array":
+            if field.min_length is not None:
+                schema.setdefault("minItems", field.min_length)
+            elif not field.allow_empty:
+                schema.setdefault("minItems", 1)
+            if field.max_length is not None:
+                schema.setdefault("maxItems", field.max_length)
+        return schema
 
     def get_filter_backends(self):
         # A detail route's filters only narrow the lookup of its object, not what it lists.

@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": WORKBENCH_NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header is what turns "not logged in" into a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "workbench.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

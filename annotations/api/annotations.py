@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from annotations.anchoring import CONTEXT_WIDTH
-from annotations.api.etags import VersionedViewMixin
+from annotations.api.etags import ETAG, IF_MATCH, VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.api.verdicts import EvidenceInput, VerdictSerializer
 from annotations.limits import MAX_BULK, MAX_EVIDENCE, MAX_TAGS, QUOTE_MAX_LENGTH, REASON_MAX_LENGTH
@@ -178,8 +178,11 @@ class AnnotationFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Annotations of the caller's projects"),
-    retrieve=extend_schema(summary="An annotation with the verdicts blind review lets the caller see"),
+    retrieve=extend_schema(
+        parameters=[ETAG], summary="An annotation with the verdicts blind review lets the caller see"
+    ),
     create=extend_schema(
+        parameters=[ETAG],
         request=CreateAnnotationInput,
         responses={
             201: AnnotationSerializer,
@@ -188,11 +191,13 @@ class AnnotationFilter(django_filters.FilterSet):
         summary="Highlight a claim",
     ),
     partial_update=extend_schema(
+        parameters=[IF_MATCH, ETAG],
         request=UpdateAnnotationInput,
         responses={200: AnnotationSerializer, 412: OpenApiResponse(description="Stale If-Match or version.")},
         summary="Change the claim text or tags (author, editors)",
     ),
     destroy=extend_schema(
+        parameters=[IF_MATCH],
         responses={204: None, 409: OpenApiResponse(description="Has verdicts (authors)."), 412: None},
         summary="Delete an annotation (author before verdicts, editors always)",
     ),
@@ -261,6 +266,7 @@ class AnnotationViewSet(
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        parameters=[ETAG],
         request=ReopenInput,
         responses={200: AnnotationSerializer, 409: OpenApiResponse(description="The claim is not resolved.")},
         summary="Re-open a resolved claim (editors and admins); its adjudication is kept, superseded",

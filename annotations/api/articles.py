@@ -2,12 +2,12 @@ from collections.abc import Mapping
 
 import django_filters
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from annotations.api.fields import IdField
+from annotations.api.fields import IdField, OptionalURLField
 from annotations.limits import MAX_BULK, TEXT_MAX_LENGTH
 from annotations.models import Article, ArticleRevision
 from annotations.models.articles import (
@@ -89,8 +89,16 @@ class UpdateArticleInput(ArticleMetadataInput):
         return "Unknown field."
 
 
+@extend_schema_field(ImportArticleInput(many=True, min_length=1, max_length=MAX_BULK))
+class ArticleItemsField(serializers.ListField):
+    """Items read as plain objects, each validated on its own so that an error names its position."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.DictField(), min_length=1, max_length=MAX_BULK, **kwargs)
+
+
 class BulkArticlesInput(serializers.Serializer):
-    articles = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=MAX_BULK)
+    articles = ArticleItemsField()
 
     def validate_articles(self, items):
         """Validate every item, naming each bad one by its position in the list."""
@@ -120,6 +128,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
+    url = OptionalURLField(max_length=MAX_URL_LENGTH, help_text="The article's address; null when unknown.")
     revision = serializers.IntegerField(source="current_revision.number", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
 

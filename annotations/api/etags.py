@@ -6,8 +6,26 @@ An ETag names the object and its version, ``"annotation-12-v3"``. An edit that s
 
 import re
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
+
+# The two headers in the schema, so that a generated client can read the one and send the other.
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    required=True,
+    description='The object\'s version, e.g. `"annotation-12-v3"`: send it back as If-Match to edit.',
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag last read: an edit of an object changed since answers 412 and changes nothing "
+    "(`*`, or no header and no `version`, edits whatever the version).",
+)
 
 
 def etag_of(kind: str, obj) -> str:

@@ -36,3 +36,16 @@ class IdField(StrictIntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
+
+
+class OptionalURLField(serializers.URLField):
+    """An address that may be unknown, answered as null rather than "" (an empty string is no URL,
+    so a client reading the schema's ``format: uri`` would refuse it)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None

@@ -63,6 +63,12 @@ class UpdateProjectInput(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    # A string, not a uri: "" (unset) is what a PATCH sends to clear it, and it reads back the same.
+    publisher_url = serializers.CharField(
+        read_only=True,
+        help_text="The desk's home page (an http(s) address), named with it as the author of its published "
+        'checks; "" when unset.',
+    )
     role = RoleField(source="my_role", read_only=True, help_text="The caller's role in this project.")
 
     class Meta:

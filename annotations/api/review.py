@@ -32,9 +32,12 @@ from annotations.selectors import QUEUE_NAMES, adjudications_visible_to, disagre
 from annotations.services.review import accept_converged_rating, adjudicate, keep_both, merge_annotations
 from workbench.filters import MAX_ID, IdFilter
 
+# OpenAPI 3.0 reads ``nullable`` only beside a ``type``, so null is admitted by the integer branch.
 SEVERITY_SCHEMA = {
-    "oneOf": [{"type": "integer", "minimum": 1, "maximum": 4}, {"type": "string", "enum": ["categorical"]}],
-    "nullable": True,
+    "oneOf": [
+        {"type": "integer", "minimum": 1, "maximum": 4, "nullable": True},
+        {"type": "string", "enum": ["categorical"]},
+    ],
 }
 
 
@@ -300,6 +303,13 @@ class QueueFilter(AnnotationFilter):
     list=extend_schema(
         summary="A review queue: to_review (awaiting my verdict), disputed (editors), done (publishable)",
         parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(QUEUE_NAMES))],
+        responses={
+            200: AnnotationSerializer(many=True),
+            403: OpenApiResponse(
+                description="The disputed queue of a project (`project=ID`) the caller is a member of "
+                "below editor."
+            ),
+        },
     )
 )
 class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

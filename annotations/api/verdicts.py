@@ -2,7 +2,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 
-from annotations.api.etags import VersionedViewMixin
+from annotations.api.etags import ETAG, IF_MATCH, VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.limits import MAX_EVIDENCE
 from annotations.models import Confidence, Evidence, Rating, Stance, Verdict
@@ -100,7 +100,9 @@ class VerdictFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Verdicts that blind review lets the caller see"),
+    retrieve=extend_schema(parameters=[ETAG], summary="A verdict, as blind review lets the caller see it"),
     create=extend_schema(
+        parameters=[ETAG],
         request=SubmitVerdictInput,
         responses={
             201: VerdictSerializer,
@@ -109,6 +111,7 @@ class VerdictFilter(django_filters.FilterSet):
         summary="Give a verdict with its evidence (reviewers, editors, admins)",
     ),
     partial_update=extend_schema(
+        parameters=[IF_MATCH, ETAG],
         request=EditVerdictInput,
         responses={
             200: VerdictSerializer,

@@ -340,7 +340,7 @@ PAGE = OpenApiParameter(
 )
 PAGE_SIZE = OpenApiParameter(
     "page_size",
-    int,
+    {"type": "integer", "minimum": 1, "maximum": AnnotationPagination.max_page_size},
     description=f"Annotations a page, 1 to {AnnotationPagination.max_page_size} "
     f"(default {AnnotationPagination.page_size}).",
 )
