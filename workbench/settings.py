@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "annotations",
     "sources",
     "axes",
@@ -251,6 +252,16 @@ SPECTACULAR_SETTINGS = {
         "DisagreementKindEnum": "annotations.models.review.DisagreementKind",
     },
 }
+
+# Slow work (fetching an article from a URL) runs on Django's tasks framework; the queue is a
+# table of the database, worked by `manage.py db_worker` (README, "Workers in production").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Fetching an article from a URL (annotations.fetching): the bounds of one fetch, redirects
+# included. Loopback addresses stay refused outside the tests that serve pages on 127.0.0.1.
+URL_IMPORT_TIMEOUT = float(os.environ.get("URL_IMPORT_TIMEOUT", "15"))
+URL_IMPORT_MAX_BYTES = int(os.environ.get("URL_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+URL_IMPORT_MAX_REDIRECTS = 5
+URL_IMPORT_ALLOW_LOOPBACK = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
