@@ -7,6 +7,7 @@ import json
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import ForeignKey
@@ -461,3 +462,100 @@ def test_the_import_command_reports_a_refused_archive(tmp_path):
         call_command("import_project", str(tmp_path / "missing.json"))
     with pytest.raises(CommandError, match="No project with id"):
         call_command("export_project", "999999")
+
+
+# --- The archive page ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_project_admin_finds_the_archive_from_the_project_page_and_downloads_it(client):
+    desk = build_rich_project()
+    client.force_login(desk.admin)
+    home = client.get(f"/projects/{desk.project.id}/").content.decode()
+    assert f'href="/projects/{desk.project.id}/archive/"' in home
+    page = client.get(f"/projects/{desk.project.id}/archive/")
+    assert page.status_code == 200
+    assert b"Download the archive" in page.content
+    assert b"only the site's staff may do it" in page.content
+    response = client.get(f"/projects/{desk.project.id}/archive/download/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith(f'attachment; filename="project-{desk.project.id}-')
+    data = json.loads(response.content)
+    assert data["format_version"] == FORMAT_VERSION
+    assert (
+        len(data["tables"]["verdicts"])
+        == Verdict.objects.filter(annotation__article__project=desk.project).count()
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["archive/", "archive/download/"])
+def test_members_below_admin_are_refused_the_archive_and_outsiders_get_404(client, path):
+    desk = make_desk()
+    for member in (desk.editor, desk.reviewers[0], desk.annotator):
+        client.force_login(member)
+        assert client.get(f"/projects/{desk.project.id}/{path}").status_code == 403
+    client.force_login(make_user())
+    assert client.get(f"/projects/{desk.project.id}/{path}").status_code == 404
+
+
+def staff_user():
+    user = make_user()
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    return User.objects.get(pk=user.pk)
+
+
+def upload(data: bytes) -> dict:
+    return {"archive": SimpleUploadedFile("project.json", data, content_type="application/json")}
+
+
+@pytest.mark.django_db
+def test_staff_upload_an_archive_and_land_on_the_new_project_as_its_admin(client):
+    desk = build_rich_project()
+    staff = staff_user()
+    client.force_login(staff)
+    assert client.get("/projects/import-archive/").status_code == 200
+    response = client.post("/projects/import-archive/", upload(archive_bytes(desk.project)))
+    copy = Project.objects.exclude(pk=desk.project.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/projects/{copy.pk}/"
+    assert copy.memberships.get(user=staff).role == Role.ADMIN
+    assert Verdict.objects.filter(annotation__article__project=copy).count() == (
+        Verdict.objects.filter(annotation__article__project=desk.project).count()
+    )
+    assert "Imported" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_project_admin_who_is_not_staff_cannot_import(client):
+    desk = make_desk()
+    client.force_login(desk.admin)
+    response = client.post("/projects/import-archive/", upload(archive_bytes(desk.project)))
+    assert response.status_code == 403
+    assert Project.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"{}", "not a project archive"),
+        (b"not json at all", "not a JSON archive"),
+        (json.dumps({"format": archive.FORMAT, "format_version": 2}).encode(), "format version 2"),
+    ],
+)
+def test_a_bad_upload_is_a_message_on_the_page_and_creates_nothing(client, data, says):
+    client.force_login(staff_user())
+    response = client.post("/projects/import-archive/", upload(data))
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_upload_without_a_file_names_the_field(client):
+    client.force_login(staff_user())
+    response = client.post("/projects/import-archive/", {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["archive"]
