@@ -32,7 +32,7 @@ class LocalSite:
 
             def do_GET(self):
                 site.requests.append((self.path, self.headers.get("Host", "")))
-                route = site.routes.get(self.path, Route(status=404, body=b"not here"))
+                route = site.routes.get(self.path.split("?", 1)[0], Route(status=404, body=b"not here"))
                 time.sleep(route.delay)
                 try:
                     self.send_response(route.status)

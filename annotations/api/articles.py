@@ -2,12 +2,20 @@ from collections.abc import Mapping
 
 import django_filters
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from annotations.api.fields import IdField, OptionalURLField
+from annotations.api.jobs import ImportJobSerializer, job_accepted
 from annotations.limits import MAX_BULK, TEXT_MAX_LENGTH
 from annotations.models import Article, ArticleRevision
 from annotations.models.articles import (
@@ -25,6 +33,7 @@ from annotations.services.articles import (
     update_article,
     url_key_of,
 )
+from annotations.services.jobs import request_url_import
 from sources.normalization import MAX_URL_LENGTH
 from workbench.filters import DateTimeFilter, IdFilter
 
@@ -62,6 +71,28 @@ class ArticleMetadataInput(serializers.Serializer):
 
 class ImportArticleInput(ArticleTextInput, ArticleMetadataInput):
     project = IdField()
+
+
+class ImportArticleFromUrlInput(ArticleMetadataInput):
+    """An import of the page at ``url``, fetched and extracted by a background worker; the metadata
+    given here wins over what the page says."""
+
+    project = IdField()
+    url = serializers.URLField(
+        max_length=MAX_URL_LENGTH,
+        help_text=(
+            "The page to fetch (http or https, a public address). An article of the project with this "
+            "address (normalized) gets the page's text as a new revision."
+        ),
+    )
+    title = serializers.CharField(
+        max_length=TITLE_MAX_LENGTH, required=False, help_text="Instead of the page's own title."
+    )
+
+
+def is_url_import(data) -> bool:
+    """A body with a ``url`` and neither ``text`` nor ``html`` asks for the page to be fetched."""
+    return isinstance(data, Mapping) and "url" in data and "text" not in data and "html" not in data
 
 
 class UpdateArticleInput(ArticleMetadataInput):
@@ -190,12 +221,38 @@ class ArticleFilter(django_filters.FilterSet):
     list=extend_schema(summary="Articles of the caller's projects (without their text)"),
     retrieve=extend_schema(summary="An article with its current canonical text"),
     create=extend_schema(
-        request=ImportArticleInput,
-        responses={201: ArticleSerializer, 200: ArticleSerializer},
-        summary="Import an article from text or html",
+        request=PolymorphicProxySerializer(
+            component_name="ImportArticle",
+            serializers=[ImportArticleInput, ImportArticleFromUrlInput],
+            resource_type_field_name=None,
+        ),
+        responses={
+            201: ArticleSerializer,
+            200: ArticleSerializer,
+            202: OpenApiResponse(
+                ImportJobSerializer,
+                description=(
+                    "A `url` without `text` or `html`: the page is queued to be fetched by a worker. The "
+                    "answer is the job; its `url` (also in Location) tells its progress."
+                ),
+            ),
+        },
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                str,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The import job's address (its `url`).",
+            )
+        ],
+        summary="Import an article from text or html, or from its URL",
         description=(
             "Creates the article (201). When the project already has an article with the same `url`, "
-            "the import is a re-import: a changed text adds a revision and re-anchors its annotations (200)."
+            "the import is a re-import: a changed text adds a revision and re-anchors its annotations (200). "
+            "With a `url` and no `text` or `html`, the page is fetched and its article extracted in the "
+            "background (202, with the job): only public http(s) addresses are fetched, HTML only, within "
+            "a size and time limit; a failure is the job's `error`."
         ),
     ),
     partial_update=extend_schema(request=UpdateArticleInput, summary="Change an article's metadata"),
@@ -216,6 +273,12 @@ class ArticleViewSet(
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
 
     def create(self, request):
+        if is_url_import(request.data):
+            payload = ImportArticleFromUrlInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            job = request_url_import(actor=request.user, project_id=data.pop("project"), **data)
+            return job_accepted(request, job)
         payload = ImportArticleInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)

@@ -1,5 +1,6 @@
 """A project's articles: the list with its filters, and importing or re-importing one."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,12 +13,15 @@ from annotations.pages.context import paginate, project_context, project_for
 from annotations.pages.forms import (
     ArticleFilterForm,
     ImportArticleForm,
+    PageForm,
     add_service_error,
 )
 from annotations.selectors import (
     articles_with_claim_counts,
 )
 from annotations.services.articles import import_or_revise_article
+from annotations.services.jobs import request_url_import
+from sources.normalization import MAX_URL_LENGTH
 
 
 @login_required
@@ -46,11 +50,39 @@ IMPORTED = "The article is imported. Select the words of a claim to highlight it
 REIMPORTED = "This project had an article with this address: its text is updated as a new revision."
 
 
+class ImportFromUrlForm(PageForm):
+    """The address of an article to fetch; its fields are prefixed ``fetch-`` so that the import
+    page's two forms can be told apart."""
+
+    prefix = "fetch"
+
+    url = forms.URLField(
+        max_length=MAX_URL_LENGTH,
+        label="Web address of the article",
+        assume_scheme="https",
+        help_text=(
+            "The page is fetched and its article text, title, author, publisher, date and language are "
+            "read from it. An article of this project with the same address gets the text as a new revision."
+        ),
+    )
+
+
 @login_required
 def article_import(request, project_id):
     project = project_for(request, project_id)
-    form = ImportArticleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    fetching = request.method == "POST" and "fetch-url" in request.POST
+    fetch_form = ImportFromUrlForm(request.POST if fetching else None)
+    form = ImportArticleForm(request.POST if request.method == "POST" and not fetching else None)
+    if fetching and fetch_form.is_valid():
+        try:
+            job = request_url_import(
+                actor=request.user, project_id=project.id, url=fetch_form.cleaned_data["url"]
+            )
+        except ValidationError as error:
+            add_service_error(fetch_form, error)
+        else:
+            return redirect("annotations:import-detail", job_id=job.id)
+    elif request.method == "POST" and not fetching and form.is_valid():
         try:
             article, created = import_or_revise_article(
                 actor=request.user, project_id=project.id, **form.article_fields()
@@ -68,5 +100,6 @@ def article_import(request, project_id):
                 )
             return redirect("annotations:article-detail", article_id=article.id)
     context = project_context(project, "import")
-    context["form"] = form
-    return render(request, "annotations/article_import.html", context, status=400 if form.errors else 200)
+    context.update(form=form, fetch_form=fetch_form)
+    status = 400 if form.errors or fetch_form.errors else 200
+    return render(request, "annotations/article_import.html", context, status=status)

@@ -21,6 +21,7 @@ from annotations.models import (
     Role,
     Verdict,
 )
+from annotations.services.jobs import request_url_import
 from annotations.services.projects import add_member, set_review_blind
 from annotations.services.review import adjudicate, keep_both, reopen
 from sources.models import Source
@@ -225,6 +226,7 @@ class Sweep:
     adjudications: list = field(default_factory=list)
     public_source: object = None
     domain: object = None
+    import_job: object = None
 
     @property
     def project(self):
@@ -323,6 +325,10 @@ def sweep():
     for key in fx.claims:
         fx.claims[key].refresh_from_db()
     assert {key: claim.status for key, claim in fx.claims.items()} == REAL_STATUS
+    # An import queued by the annotator (no worker runs here): every member may follow it.
+    fx.import_job = request_url_import(
+        actor=desk.annotator, project_id=desk.project.id, url="https://news.example.com/border"
+    )
     return fx
 
 
@@ -1063,6 +1069,7 @@ def probes(fx: Sweep) -> list[Probe]:
             "/api/v1/domains/?reliability=high&ordering=domain", check=api_ids([fx.domain.id], [fx.domain.id])
         ),
         Probe(f"/api/v1/domains/{fx.domain.id}/"),
+        Probe(f"/api/v1/imports/{fx.import_job.id}/"),
     ]
 
     pages = [
@@ -1076,6 +1083,7 @@ def probes(fx: Sweep) -> list[Probe]:
         Probe(f"/projects/{P}/articles/?awaiting=on", check=page_rows([a1, a2], [a1, a2], annotator=[])),
         Probe(f"/projects/{P}/articles/?q=Border&status=needs_review", check=page_rows([a1], [a1])),
         Probe(f"/projects/{P}/articles/import/"),
+        Probe(f"/imports/{fx.import_job.id}/"),
         Probe(
             f"/projects/{P}/sources/",
             ("hush-title-d1-r1",),
