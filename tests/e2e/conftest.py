@@ -51,7 +51,44 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
+    # The site's Content-Security-Policy stays in force: every journey runs under it.
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "bypass_csp": False}
+
+
+# Reports each violation the page's document sees, with what was blocked and where, to the
+# console, where the ``page`` fixture collects it (Chromium's own console line names no element).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.URL}:${event.lineNumber} (${event.sample})`);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Collect, from now on, every Content-Security-Policy violation ``page`` reports."""
+    violations = []
+
+    def on_console(message):
+        text = message.text
+        if text.startswith("CSP violation:") or "Content Security Policy" in text:
+            violations.append(text)
+
+    page.add_init_script(script=REPORT_CSP_VIOLATIONS)
+    page.on("console", on_console)
+    return violations
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, failing the test on any Content-Security-Policy violation it reports."""
+    violations = watch_csp(page)
+    yield page
+    if violations:
+        pytest.fail(
+            f"{len(violations)} Content-Security-Policy violations:\n" + "\n".join(violations),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
