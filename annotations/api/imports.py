@@ -18,7 +18,9 @@ TOO_LARGE = f"The export is larger than {EXPORT_MAX_BYTES // (1024 * 1024)} MB; 
 
 class LabelStudioImportInput(serializers.Serializer):
     project = serializers.IntegerField()
-    export = serializers.JSONField(help_text=f"The Label Studio JSON export: a list of up to {MAX_TASKS} tasks.")
+    export = serializers.JSONField(
+        help_text=f"The Label Studio JSON export: a list of up to {MAX_TASKS} tasks."
+    )
     mapping = serializers.DictField(
         child=serializers.ChoiceField(choices=[("", "no verdict"), *Rating.choices], allow_blank=True),
         required=False,
@@ -87,7 +89,9 @@ class ImportReportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     created = CountsSerializer()
     existing = CountsSerializer(help_text="Articles re-imported (by url) and spans that were already marked.")
-    placed_by_quote = serializers.IntegerField(help_text="W3C: annotations placed by quote, their positions off.")
+    placed_by_quote = serializers.IntegerField(
+        help_text="W3C: annotations placed by quote, their positions off."
+    )
     skipped = SkippedSerializer(many=True)
     unplaced = UnplacedSerializer(many=True, help_text="Annotations that could not be placed, with why.")
     unmapped_labels = ValueCountSerializer(many=True)
@@ -105,14 +109,20 @@ def check_size(request) -> None:
 
 
 def answer(report) -> Response:
-    return Response(report.as_dict(), status=status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED)
+    return Response(
+        report.as_dict(), status=status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED
+    )
 
 
 ERRORS = {
-    400: OpenApiResponse(description="A bad export, mapping or author: `{field: [reason]}`; nothing changed."),
+    400: OpenApiResponse(
+        description="A bad export, mapping or author: `{field: [reason]}`; nothing changed."
+    ),
     403: OpenApiResponse(description="Below the role the import needs."),
     404: OpenApiResponse(description="No such project or article among the caller's projects."),
-    409: OpenApiResponse(description="The work clashes with the desk's state (a resolved claim); nothing changed."),
+    409: OpenApiResponse(
+        description="The work clashes with the desk's state (a resolved claim); nothing changed."
+    ),
 }
 
 

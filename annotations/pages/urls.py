@@ -16,6 +16,7 @@ from annotations.pages import (
     review,
     sources,
 )
+from annotations.pages import imports as work_imports
 
 app_name = "annotations"
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("projects/<int:project_id>/articles/", articles.article_list, name="article-list"),
     path("projects/<int:project_id>/articles/import/", articles.article_import, name="article-import"),
     path("imports/<int:job_id>/", jobs.import_detail, name="import-detail"),
+    path("projects/<int:project_id>/bring-in/", work_imports.work_import, name="work-import"),
     path("projects/<int:project_id>/sources/", sources.source_list, name="source-list"),
     path("projects/<int:project_id>/members/", members.member_list, name="member-list"),
     path("projects/<int:project_id>/members/add/", members.member_add, name="member-add"),

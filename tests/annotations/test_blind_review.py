@@ -704,6 +704,9 @@ def probes(fx: Sweep) -> list[Probe]:
 
     api = [
         Probe("/api/v1/projects/"),
+        # Dry runs of the imports: they read the project's members and the article's text only.
+        Probe("/api/v1/imports/labelstudio/", post={"project": P, "export": [], "dry_run": True}),
+        Probe("/api/v1/imports/w3c/", post={"article": a1, "export": [], "dry_run": True}),
         Probe(f"/api/v1/projects/{P}/"),
         Probe(f"/api/v1/projects/{P}/members/"),
         Probe(f"/api/v1/projects/{P}/members/{u['r1']}/"),
@@ -1083,6 +1086,8 @@ def probes(fx: Sweep) -> list[Probe]:
         Probe(f"/projects/{P}/articles/?awaiting=on", check=page_rows([a1, a2], [a1, a2], annotator=[])),
         Probe(f"/projects/{P}/articles/?q=Border&status=needs_review", check=page_rows([a1], [a1])),
         Probe(f"/projects/{P}/articles/import/"),
+        Probe(f"/projects/{P}/bring-in/"),
+        Probe(f"/projects/{P}/bring-in/", post={"source": "w3c", "article": str(a1)}),
         Probe(f"/imports/{fx.import_job.id}/"),
         Probe(
             f"/projects/{P}/sources/",

@@ -1,0 +1,198 @@
+"""Bringing work in: a Label Studio export into the project, W3C Web Annotations onto one of its
+articles, each tried first in a dry run. The page shows what the import did (or would do):
+created, skipped, could not place. The services live in :mod:`annotations.imports`."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+
+from annotations.imports.files import read_export
+from annotations.imports.labelstudio import import_labelstudio
+from annotations.imports.limits import EXPORT_MAX_BYTES
+from annotations.imports.w3c import import_w3c
+from annotations.models import Article, Rating
+from annotations.pages.context import project_context, project_for
+from annotations.pages.forms import PageForm, add_service_error
+from annotations.selectors.members import members_of
+
+# The articles a W3C import can be aimed at from the list: the newest ones.
+ARTICLE_CHOICES = 200
+MB = EXPORT_MAX_BYTES // (1024 * 1024)
+# The select option that maps a value to no verdict; an empty option leaves it unmapped.
+NO_VERDICT = "none"
+
+
+class ExportForm(PageForm):
+    """An export as a file, or (after a first try) as the text the page carried over."""
+
+    export_file = forms.FileField(
+        required=False, label="Export file", help_text=f"A JSON file of at most {MB} MB."
+    )
+    export_text = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("export_file")
+        if upload is not None:
+            if upload.size > EXPORT_MAX_BYTES:
+                raise ValidationError(
+                    {"export_file": [f"The file is larger than {MB} MB; import it in parts."]}
+                )
+            raw = upload.read()
+        elif data.get("export_text"):
+            raw = data["export_text"].encode("utf-8")
+        else:
+            raise ValidationError({"export_file": ["Choose the export file."]})
+        try:
+            data["export"] = read_export(raw, field="export_file")
+        except ValidationError as error:
+            raise ValidationError(error.error_dict) from None
+        data["export_text"] = raw.decode("utf-8-sig")
+        return data
+
+
+class LabelStudioForm(ExportForm):
+    id_prefix = "ls"
+
+    mapping = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Label mapping",
+        help_text="One line each: a Label Studio label or choice, “=”, and a rating "
+        f"({', '.join(Rating.values)}), e.g. “Faux = false”. The choices below, once a dry run "
+        "has found them, fill this in too.",
+    )
+    fallback_author = forms.ChoiceField(
+        required=False,
+        label="Work of authors who are no member",
+        help_text="Label Studio authors are matched to members by e-mail, then username.",
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fallback_author"].choices = [("", "Leave it out")] + [
+            (user.username, f"Give it to {user.username}") for user in members
+        ]
+
+    def clean_mapping(self):
+        mapping = {}
+        for number, line in enumerate(self.cleaned_data["mapping"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            value, sep, rating = line.rpartition("=")
+            if not sep or not value.strip():
+                raise ValidationError(f"Line {number} is not “value = rating”.")
+            mapping[value.strip()] = rating.strip()
+        return mapping
+
+
+class W3CForm(ExportForm):
+    id_prefix = "w3c"
+
+    article = forms.TypedChoiceField(
+        coerce=int, label="Article", help_text="The article the annotations mark."
+    )
+
+    def __init__(self, *args, articles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].choices = [(article.pk, article.title) for article in articles]
+
+
+def chosen_mapping(request, form: LabelStudioForm) -> dict:
+    """The textarea's lines, then the selects the page offers for each value a dry run found."""
+    chosen = zip(request.POST.getlist("mapped_value"), request.POST.getlist("mapped_rating"), strict=False)
+    selected = {value: "" if rating == NO_VERDICT else rating for value, rating in chosen if value and rating}
+    return {**form.cleaned_data["mapping"], **selected}
+
+
+def mapping_rows(report, mapping: dict) -> list[dict]:
+    return [
+        {"value": value, "count": count, "rating": mapping.get(value), "unmapped": value not in mapping}
+        for value, count in sorted(report.labels_found.items())
+    ]
+
+
+@login_required
+def work_import(request, project_id):
+    project = project_for(request, project_id)
+    members = [membership.user for membership in members_of(project)]
+    articles = Article.objects.filter(project=project).order_by("-created_at", "-id")[:ARTICLE_CHOICES]
+    source = request.POST.get("source") if request.method == "POST" else None
+    posted = (request.POST, request.FILES)
+    ls_form = LabelStudioForm(*(posted if source == "labelstudio" else ()), members=members)
+    w3c_form = W3CForm(
+        *(posted if source == "w3c" else ()),
+        articles=articles,
+        initial={"article": request.GET.get("article")},
+    )
+    context = project_context(project, "bring-in")
+    context.update(ls_form=ls_form, w3c_form=w3c_form, ratings=Rating.choices, source=source)
+    dry_run = "import" not in request.POST
+    failed = False
+    if source == "labelstudio":
+        failed = not ls_form.is_valid()
+        if not failed:
+            mapping = chosen_mapping(request, ls_form)
+            try:
+                report = import_labelstudio(
+                    actor=request.user,
+                    project_id=project.id,
+                    export=ls_form.cleaned_data["export"],
+                    mapping=mapping,
+                    fallback_author=ls_form.cleaned_data["fallback_author"] or None,
+                    dry_run=dry_run,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                failed = refuse(ls_form, error)
+            else:
+                context.update(report=report, mapping_rows=mapping_rows(report, mapping))
+                carry(ls_form, report)
+    elif source == "w3c":
+        failed = not w3c_form.is_valid()
+        if not failed:
+            try:
+                report = import_w3c(
+                    actor=request.user,
+                    article_id=w3c_form.cleaned_data["article"],
+                    document=w3c_form.cleaned_data["export"],
+                    dry_run=dry_run,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                failed = refuse(w3c_form, error)
+            else:
+                context["report"] = report
+                carry(w3c_form, report)
+    if "report" in context:
+        # Lists, not the report's counters: a template looking up ``counter.items`` gets a count.
+        context["report_data"] = context["report"].as_dict()
+    if "report" in context and not context["report"].dry_run:
+        messages.success(request, summary(context["report"]))
+    return render(request, "annotations/work_import.html", context, status=400 if failed else 200)
+
+
+def refuse(form, error) -> bool:
+    """Show a service's refusal on the form; the import changed nothing."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(
+            None,
+            f"{error} Work attributed to other members needs an editor: import only your own work.",
+        )
+    else:
+        add_service_error(form, error, aliases={"export": "export_file"})
+    return True
+
+
+def carry(form, report) -> None:
+    """After a dry run the page keeps the export, so that Import needs no second upload; after
+    an import it forgets it, so that a second click imports nothing twice."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("export_text")] = form.cleaned_data["export_text"] if report.dry_run else ""
+
+
+def summary(report) -> str:
+    return (
+        f"Imported: {report.articles_created} article(s), {report.annotations_created} annotation(s), "
+        f"{report.verdicts_created} verdict(s); {len(report.unplaced)} could not be placed."
+    )

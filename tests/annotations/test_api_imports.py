@@ -1,0 +1,118 @@
+"""POST /api/v1/imports/labelstudio/ and /api/v1/imports/w3c/: the report, dry runs, roles, bounds."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations.imports.limits import EXPORT_MAX_BYTES
+from annotations.models import Annotation, Article, Role, Verdict
+from annotations.services.projects import add_member
+from tests.factories import make_annotation, make_article, make_desk, make_user
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "labelstudio_export.json"
+MAPPING = {"Faux": "false", "Vrai": "true", "Plutôt vrai": "mostly_true"}
+LS = "/api/v1/imports/labelstudio/"
+W3C = "/api/v1/imports/w3c/"
+
+
+@pytest.fixture
+def desk():
+    desk = make_desk()
+    alice = make_user(username="alice")
+    alice.email = "alice@example.org"
+    alice.save()
+    add_member(actor=desk.admin, project_id=desk.project.id, username="alice", role=Role.REVIEWER)
+    return desk
+
+
+def body(desk, **extra):
+    return {
+        "project": desk.project.id,
+        "export": json.loads(FIXTURE.read_text(encoding="utf-8")),
+        "mapping": MAPPING,
+        **extra,
+    }
+
+
+def test_a_dry_run_answers_200_with_the_report_and_changes_nothing(api_client, desk):
+    api_client.force_authenticate(desk.editor)
+    response = api_client.post(LS, body(desk, dry_run=True))
+    assert response.status_code == 200, response.json()
+    report = response.json()
+    assert report["dry_run"] is True
+    assert report["created"] == {"articles": 2, "annotations": 4, "verdicts": 3}
+    assert {entry["value"] for entry in report["unmapped_labels"]} == {"Claim", "Chiffre", "Lieu"}
+    assert report["unmapped_authors"] == [{"key": "8", "id": 8, "regions": 1}]
+    assert [entry["where"] for entry in report["unplaced"]] == ["Task 101, annotation 2, region b2"]
+    assert Article.objects.count() == 0
+
+
+def test_an_import_answers_201_and_writes_the_work(api_client, desk):
+    api_client.force_authenticate(desk.editor)
+    response = api_client.post(LS, body(desk, fallback_author=desk.reviewers[0].username))
+    assert response.status_code == 201, response.json()
+    assert response.json()["created"] == {"articles": 2, "annotations": 4, "verdicts": 4}
+    assert response.json()["unplaced"][0]["where"] == "Task 101, annotation 2, region b2"
+    assert Verdict.objects.filter(reviewer=desk.reviewers[0], rating="mostly_true").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"mapping": {"Faux": "wrong"}}, "mapping"),
+        ({"export": "not tasks"}, "export"),
+        ({"authors": {"8": "nobody-here"}}, "authors"),
+        ({"fallback_author": "nobody-here"}, "fallback_author"),
+        ({"project": "x"}, "project"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(api_client, desk, extra, field):
+    api_client.force_authenticate(desk.editor)
+    response = api_client.post(LS, body(desk, **extra))
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Article.objects.count() == 0
+
+
+def test_roles_and_outsiders(api_client, desk):
+    """An annotator may not write in others' names (403); an outsider gets 404; anonymous 401."""
+    assert api_client.post(LS, body(desk)).status_code == 401
+    api_client.force_authenticate(desk.annotator)
+    assert api_client.post(LS, body(desk)).status_code == 403
+    api_client.force_authenticate(make_user())
+    assert api_client.post(LS, body(desk)).status_code == 404
+    article = make_article(desk)
+    assert api_client.post(W3C, {"article": article.id, "export": []}).status_code == 404
+    assert Article.objects.count() == 1
+
+
+def test_an_export_over_the_size_bound_is_refused(api_client, desk):
+    api_client.force_authenticate(desk.editor)
+    big = [{"id": 1, "data": {"text": "x" * (EXPORT_MAX_BYTES + 10)}}]
+    response = api_client.post(LS, body(desk, export=big))
+    assert response.status_code == 400
+    assert "MB" in response.json()["export"][0]
+
+
+def test_w3c_import_round_trips_through_the_api(api_client):
+    """The pages of GET /api/v1/w3c/articles/{id}/ posted back onto a copy: every annotation placed."""
+    desk = make_desk()
+    text = "Café owners in 서울 said 😀 prices rose 12% in 2024.\n\nThe mayor denied it."
+    article = make_article(desk, text=text)
+    for quote in ("Café owners", "😀 prices", "The mayor denied it."):
+        make_annotation(desk, article=article, quote=quote)
+    api_client.force_authenticate(desk.annotator)
+    page = api_client.get(f"/api/v1/w3c/articles/{article.id}/", {"page": 1}).json()
+    copy = make_article(desk, text=text)
+    dry = api_client.post(W3C, {"article": copy.id, "export": page, "dry_run": True})
+    assert dry.status_code == 200 and dry.json()["created"]["annotations"] == 3
+    assert not Annotation.objects.filter(article=copy).exists()
+    response = api_client.post(W3C, {"article": copy.id, "export": page})
+    assert response.status_code == 201
+    assert response.json()["unplaced"] == []
+    assert sorted(Annotation.objects.filter(article=copy).values_list("start", "end", "quote")) == sorted(
+        Annotation.objects.filter(article=article).values_list("start", "end", "quote")
+    )
