@@ -97,7 +97,12 @@ class W3CForm(ExportForm):
 
     def __init__(self, *args, articles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].choices = [(article.pk, article.title) for article in articles]
+        self.fields["article"].choices = articles
+
+
+def article_choices(project) -> list[tuple[int, str]]:
+    newest = Article.objects.filter(project=project).order_by("-created_at", "-id")[:ARTICLE_CHOICES]
+    return list(newest.values_list("pk", "title"))
 
 
 def chosen_mapping(request, form: LabelStudioForm) -> dict:
@@ -118,13 +123,12 @@ def mapping_rows(report, mapping: dict) -> list[dict]:
 def work_import(request, project_id):
     project = project_for(request, project_id)
     members = [membership.user for membership in members_of(project)]
-    articles = Article.objects.filter(project=project).order_by("-created_at", "-id")[:ARTICLE_CHOICES]
     source = request.POST.get("source") if request.method == "POST" else None
     posted = (request.POST, request.FILES)
     ls_form = LabelStudioForm(*(posted if source == "labelstudio" else ()), members=members)
     w3c_form = W3CForm(
         *(posted if source == "w3c" else ()),
-        articles=articles,
+        articles=article_choices(project),
         initial={"article": request.GET.get("article")},
     )
     context = project_context(project, "bring-in")
@@ -164,6 +168,8 @@ def work_import(request, project_id):
             else:
                 context["report"] = report
                 carry(w3c_form, report)
+    # The articles an import just made are choices too.
+    w3c_form.fields["article"].choices = article_choices(project)
     if "report" in context:
         # Lists, not the report's counters: a template looking up ``counter.items`` gets a count.
         context["report_data"] = context["report"].as_dict()
