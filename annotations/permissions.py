@@ -7,7 +7,7 @@ desks are never revealed. Members below the role an action needs get PermissionD
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from annotations.models import (
@@ -212,9 +212,14 @@ def revealed_to(user, claim: str = "") -> Q:
     ``claim`` is the path from the filtered model to its annotation (``"annotation__"`` for
     verdicts), empty for annotations themselves.
     """
-    return Q(**{f"{claim}article__project__in": sees_everything_in(user)}) | Q(
-        **{f"{claim}pk__in": judged_by(user)}
-    )
+    return Q(**{f"{claim}article__project__in": sees_everything_in(user)}) | Q(judged_here(user, claim))
+
+
+def judged_here(user, claim: str = "") -> Exists:
+    """Whether the user has given a verdict on the claim (``claim`` the path to it, as in
+    :func:`revealed_to`), asked row by row: one probe of the (claim, reviewer) index, where
+    ``pk IN judged_by(user)`` would gather all of a prolific reviewer's claims for every query."""
+    return Exists(Verdict.objects.filter(reviewer=user, annotation=OuterRef(f"{claim}pk")))
 
 
 def disagreements_revealed_to(user) -> Q:

@@ -24,12 +24,12 @@ changes while the export streams is written as its page reads it.
 
 import csv
 import io
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
@@ -115,98 +115,121 @@ def claim_pages(
     Verdicts and evidence are those of the page's claims that ``revealed`` marks: blind review's one
     rule (:func:`annotations.permissions.revealed_to`), computed per claim by the selector, decides
     them, as it does in ``verdicts_visible_to`` and ``evidence_visible_to`` (a caller's own verdict
-    reveals its claim). Read through :meth:`Page.of`, these are index scans, where the selectors'
-    joins would be planned and run again over the project for every page.
+    reveals its claim). Read through :func:`belonging_to`, these are index scans, where the
+    selectors' joins would be planned and run again over the project for every page.
 
     Per page: one query for the page's last id, one for its claims, and one each for tags,
-    verdicts and evidence when asked for. The export ends on a page with fewer than ``chunk_size``
-    claims.
+    verdicts and evidence when asked for; each is compiled once (:class:`Paged`). The export ends
+    on a page with fewer than ``chunk_size`` claims.
     """
     claims = claims.select_related(None).prefetch_related(None).order_by("pk")
+    # The page's last id first, read from the ids alone: a planner that walks the claims in
+    # another order (SQLite's, by article) then sorts ids rather than whole rows.
+    last_id = Paged(claims.filter(pk__gt=Paged.AFTER).values_list("pk", flat=True)[chunk_size - 1 :][:1])
+    page = claims.filter(pk__gt=Paged.AFTER, pk__lte=Paged.UPTO)
+    rows = Paged(page.values_list(*fields))
+    tag_query = Paged(tag_rows(page)) if tags else None
+    verdict_query = Paged(visible_verdict_rows(page)) if verdicts else None
+    evidence_query = Paged(visible_evidence_rows(page)) if evidence else None
     after = 0
     while True:
-        # The page's last id first, read from the ids alone: a planner that walks the claims in
-        # another order (SQLite's, by article) then sorts ids rather than whole rows.
-        last = next(
-            iter(claims.filter(pk__gt=after).values_list("pk", flat=True)[chunk_size - 1 :][:1]), None
-        )
-        page = claims.filter(pk__gt=after) if last is None else claims.filter(pk__gt=after, pk__lte=last)
-        rows = driver_rows(page.values_list(*fields))
-        if not rows:
+        found = last_id.rows(after)
+        last = found[0][0] if found else None
+        upto = Paged.LAST_ID if last is None else last
+        page_rows = rows.rows(after, upto)
+        if not page_rows:
             return
-        within = Page(after, last, page)
+        page_tags = defaultdict(list)
+        for claim_id, name in tag_query.rows(after, upto) if tags else ():
+            page_tags[claim_id].append(name)
         yield ClaimPage(
-            claims=rows,
-            tags=tags_of(within) if tags else {},
-            verdicts=verdicts_of(within) if verdicts else {},
-            evidence=evidence_of(within) if evidence else {},
+            claims=page_rows,
+            tags=page_tags,
+            # Verdicts by their claim, evidence by its verdict: the second column of each.
+            verdicts=grouped_by(verdict_query.rows(after, upto), 1) if verdicts else {},
+            evidence=grouped_by(evidence_query.rows(after, upto), 1) if evidence else {},
         )
         if last is None:
             return
         after = last
 
 
-def driver_rows(rows: QuerySet) -> list[tuple]:
-    """A values_list queryset's rows as the database driver returns them, without Django's
-    per-value conversion, the costliest step of an export per row after the database's own.
+class Paged:
+    """A query of a claim page, compiled once and run for every page with its bounds.
 
-    On these columns it would change nothing but SQLite's date-times, naive in UTC, which it makes
-    aware (:func:`timestamp` takes either), and SQLite's 0/1 for boolean expressions such as
-    ``revealed`` (columns are booleans already: Django registers SQLite's converters for them).
+    Built with the placeholders ``AFTER`` (claim ids above it) and ``UPTO`` (up to it) as its
+    bounds, which no id takes; each run swaps in the page's own. Compiling the selectors' rules
+    into SQL costs more than running the SQL on SQLite, so it is done once per export rather than
+    once per page.
+
+    The rows come as the database driver returns them, without Django's per-value conversion, the
+    costliest step of an export per row after the database's own. On these columns it would change
+    nothing but SQLite's date-times, naive in UTC, which the encoders take as UTC (:func:`timestamp`,
+    :data:`LINE_OPTIONS`), and SQLite's 0/1 for boolean expressions such as ``revealed`` (columns
+    are booleans already: Django registers SQLite's converters for them).
     """
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # filtered by an empty list of ids
-        return []
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+
+    AFTER = -(2**62) + 7
+    UPTO = -(2**62) + 11
+    # The bound of the last page, above every id.
+    LAST_ID = 2**63 - 1
+
+    def __init__(self, query: QuerySet):
+        self.db = query.db
+        try:
+            self.sql, self.params = query.query.sql_with_params()
+        except EmptyResultSet:  # filtered by an empty list of ids
+            self.sql = None
+            return
+        self.params = list(self.params)
+        self.bounds = {
+            index: value for index, value in enumerate(self.params) if value in (self.AFTER, self.UPTO)
+        }
+
+    def rows(self, after: int, upto: int | None = None) -> list[tuple]:
+        if self.sql is None:
+            return []
+        params = self.params.copy()
+        for index, placeholder in self.bounds.items():
+            params[index] = after if placeholder == self.AFTER else upto
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page's claims: those of ``claims`` with ids above ``after``, up to ``last`` (if any)."""
+def belonging_to(page: QuerySet[Annotation], related: QuerySet, claim: str = "annotation") -> QuerySet:
+    """The rows of ``related`` (``claim`` the path from them to their claim) that belong to the
+    claims of ``page`` (bounded by :class:`Paged`'s placeholders).
 
-    after: int
-    last: int | None
-    claims: QuerySet[Annotation]
-
-    def of(self, related: QuerySet, claim: str = "annotation", *, revealed: bool = False) -> QuerySet:
-        """The rows of ``related`` (``claim`` the path from them to their claim) that belong to the
-        page's claims, or to its revealed claims only.
-
-        Said twice: the claims as a subquery (those the filters keep), and their id range on the
-        rows' own column, which the planners scan by index. Lists of ids would cost more to send
-        (PostgreSQL) and the selectors' joins more to plan and run, again for every page.
-        """
-        claims = self.claims.filter(revealed=True) if revealed else self.claims
-        related = related.filter(**{f"{claim}__in": claims, f"{claim}_id__gt": self.after})
-        return related if self.last is None else related.filter(**{f"{claim}_id__lte": self.last})
-
-
-def tags_of(page: Page) -> dict[int, list[str]]:
-    found = defaultdict(list)
-    links = page.of(Annotation.tags.through.objects.all()).order_by("tag__name")
-    for claim_id, name in driver_rows(links.values_list("annotation_id", "tag__name")):
-        found[claim_id].append(name)
-    return found
-
-
-def verdicts_of(page: Page) -> dict[int, list[tuple]]:
-    found = defaultdict(list)
-    verdicts = page.of(Verdict.objects.all(), revealed=True).order_by("annotation_id", "created_at", "id")
-    for row in driver_rows(verdicts.values_list(*VERDICT_FIELDS)):
-        found[row[1]].append(row)
-    return found
-
-
-def evidence_of(page: Page) -> dict[int, list[tuple]]:
-    found = defaultdict(list)
-    evidence = page.of(Evidence.objects.all(), "verdict__annotation", revealed=True).order_by(
-        "verdict_id", "id"
+    Said twice: the claims as a subquery (those the filters keep), and their id range on the rows'
+    own column, which the planners scan by index. Lists of ids would cost more to send
+    (PostgreSQL) and the selectors' joins more to plan and run.
+    """
+    return related.filter(
+        **{f"{claim}__in": page, f"{claim}_id__gt": Paged.AFTER, f"{claim}_id__lte": Paged.UPTO}
     )
-    for row in driver_rows(evidence.values_list(*EVIDENCE_FIELDS)):
-        found[row[1]].append(row)
+
+
+def tag_rows(page: QuerySet[Annotation]) -> QuerySet:
+    links = belonging_to(page, Annotation.tags.through.objects.all()).order_by("tag__name")
+    return links.values_list("annotation_id", "tag__name")
+
+
+def visible_verdict_rows(page: QuerySet[Annotation]) -> QuerySet:
+    verdicts = belonging_to(page.filter(revealed=True), Verdict.objects.all())
+    return verdicts.order_by("annotation_id", "created_at", "id").values_list(*VERDICT_FIELDS)
+
+
+def visible_evidence_rows(page: QuerySet[Annotation]) -> QuerySet:
+    evidence = belonging_to(page.filter(revealed=True), Evidence.objects.all(), "verdict__annotation")
+    return evidence.order_by("verdict_id", "id").values_list(*EVIDENCE_FIELDS)
+
+
+def grouped_by(rows: list[tuple], key: int) -> dict[int, list[tuple]]:
+    """The rows in lists by the value of column ``key``, in their order."""
+    found = defaultdict(list)
+    for row in rows:
+        found[row[key]].append(row)
     return found
 
 
@@ -234,7 +257,7 @@ def truth_value(rating: str | None) -> int | None:
 
 def claim_record(project: dict, claim: tuple, page: ClaimPage) -> dict:
     """One claim (a ``CLAIM_FIELDS`` tuple) as a JSONL line holds it; ``project`` is its project's
-    ``{id, name}``."""
+    ``{id, name}``. Date-times stay the driver's values, in UTC: :func:`encode_line` writes them."""
     (
         claim_id,
         _revealed,
@@ -269,7 +292,7 @@ def claim_record(project: dict, claim: tuple, page: ClaimPage) -> dict:
         "orphaned": bool(orphaned),
         "merged_into": merged_into,
         "author": author,
-        "created_at": timestamp(created_at),
+        "created_at": created_at,
         "verdicts": [verdict_record(verdict, page) for verdict in page.verdicts.get(claim_id, [])],
     }
 
@@ -297,7 +320,7 @@ def verdict_record(verdict: tuple, page: ClaimPage) -> dict:
         "revised_after_reveal": bool(revised_after_reveal),
         "confidence": confidence,
         "rationale": rationale,
-        "created_at": timestamp(created_at),
+        "created_at": created_at,
         "evidence": [
             {"url": url, "title": title, "stance": stance, "quote": quote}
             for _id, _verdict, _claim, url, title, stance, quote in page.evidence.get(verdict_id, [])
@@ -305,15 +328,23 @@ def verdict_record(verdict: tuple, page: ClaimPage) -> dict:
     }
 
 
+# orjson writes date-times as the API does (ISO 8601, ``Z``), naive ones (SQLite's) read as UTC.
+LINE_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
+
+
+def encode_line(record: dict) -> bytes:
+    """One JSONL line, UTF-8, ending in ``\\n``."""
+    return orjson.dumps(record, option=LINE_OPTIONS)
+
+
 def jsonl_stream(project: Project, claims: QuerySet[Annotation], *, chunk_size: int = CHUNK_SIZE):
     """The JSONL export of ``claims`` (of ``annotations_visible_to``), as UTF-8 bytes, a page at a time."""
     head = {"id": project.pk, "name": project.name}
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for page in claim_pages(claims, tags=True, verdicts=True, evidence=True, chunk_size=chunk_size):
-        lines = "".join([encode(claim_record(head, claim, page)) + "\n" for claim in page.claims])
+        lines = b"".join([encode_line(claim_record(head, claim, page)) for claim in page.claims])
         # U+2028 and U+2029 are line breaks to str.splitlines() and to JavaScript; escaped, each
         # line break of the output ends a record.
-        yield lines.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+        yield lines.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
 
 
 # CSV
