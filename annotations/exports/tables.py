@@ -330,6 +330,8 @@ def verdict_record(verdict: tuple, page: ClaimPage) -> dict:
 
 # orjson writes date-times as the API does (ISO 8601, ``Z``), naive ones (SQLite's) read as UTC.
 LINE_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
+# U+2028 and U+2029 in UTF-8, and their JSON escapes.
+LINE_SEPARATORS = {"\u2028".encode(): b"\\u2028", "\u2029".encode(): b"\\u2029"}
 
 
 def encode_line(record: dict) -> bytes:
@@ -344,7 +346,10 @@ def jsonl_stream(project: Project, claims: QuerySet[Annotation], *, chunk_size: 
         lines = b"".join([encode_line(claim_record(head, claim, page)) for claim in page.claims])
         # U+2028 and U+2029 are line breaks to str.splitlines() and to JavaScript; escaped, each
         # line break of the output ends a record.
-        yield lines.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+        for separator in LINE_SEPARATORS:
+            if separator in lines:
+                lines = lines.replace(separator, LINE_SEPARATORS[separator])
+        yield lines
 
 
 # CSV
