@@ -16,11 +16,8 @@ User = get_user_model()
 @admin.action(description="Revoke the API tokens of the selected users", permissions=["change"])
 def revoke_users_api_tokens(modeladmin, request, queryset):
     revoked = revoke_api_tokens(users=queryset)
-    modeladmin.message_user(
-        request,
-        f"Revoked {revoked} API token{'s' if revoked != 1 else ''}; the clients using them are signed out.",
-        messages.SUCCESS,
-    )
+    tokens = "API token; every client using it" if revoked == 1 else "API tokens; every client using them"
+    modeladmin.message_user(request, f"Revoked {revoked} {tokens} is signed out.", messages.SUCCESS)
 
 
 admin.site.unregister(User)

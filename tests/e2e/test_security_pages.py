@@ -74,3 +74,24 @@ def test_the_header_button_signs_my_api_clients_out(page, live_server, log_in_as
     expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
     screenshot(page, "api-token-revoked", full_page=False)
     assert not Token.objects.filter(user=desk.editor).exists()
+
+
+def test_the_admin_works_under_the_policy(page, live_server, log_in_as, screenshot):
+    """Django's admin (its scripts, its one nonce'd style) runs with no violation: a superuser
+    revokes a user's token with the user list's action."""
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    desk = make_desk()
+    Token.objects.create(user=desk.editor)
+    log_in_as(root)
+    page.goto(f"{live_server.url}/admin/auth/user/")
+    chosen = f"Select this object for an action - {desk.editor.username}"
+    page.get_by_role("checkbox", name=chosen, exact=True).check()
+    page.get_by_role("combobox", name=re.compile("^Action")).select_option(
+        label="Revoke the API tokens of the selected users"
+    )
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_text("Revoked 1 API token")).to_be_visible()
+    screenshot(page, "admin-revoke-tokens", full_page=False)
+    assert not Token.objects.filter(user=desk.editor).exists()
