@@ -19,7 +19,9 @@ from annotations.tasks import run_import_job
 from tests.factories import make_desk, make_user
 from tests.local_site import LocalSite, article_html
 
-pytestmark = pytest.mark.django_db
+# The worker manages its own database connections, as it does in production (it closes one it
+# finds in a transaction), so these tests commit for real instead of running in one transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 FLOOD = article_html(
     title="The river rose 3.2 metres overnight",
@@ -50,13 +52,12 @@ def desk():
 
 
 @pytest.fixture
-def queue_import(api_client, django_capture_on_commit_callbacks):
+def queue_import(api_client):
     """POST a URL import as ``user``; the task is enqueued when the request's writes commit."""
 
     def post(user, body):
         api_client.force_authenticate(user)
-        with django_capture_on_commit_callbacks(execute=True):
-            return api_client.post("/api/v1/articles/", body)
+        return api_client.post("/api/v1/articles/", body)
 
     return post
 
@@ -381,15 +382,12 @@ def browser_client(client):
     return as_member
 
 
-def test_the_import_page_queues_a_url_and_sends_the_member_to_the_job_page(
-    site, desk, browser_client, django_capture_on_commit_callbacks
-):
+def test_the_import_page_queues_a_url_and_sends_the_member_to_the_job_page(site, desk, browser_client):
     client = browser_client(desk.annotator)
     page = client.get(f"/projects/{desk.project.id}/articles/import/")
     assert 'name="fetch-url"' in page.content.decode()
     url = site.page("/news/flood", FLOOD)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/projects/{desk.project.id}/articles/import/", {"fetch-url": url})
+    response = client.post(f"/projects/{desk.project.id}/articles/import/", {"fetch-url": url})
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/imports/{job.id}/"
@@ -419,7 +417,9 @@ def test_the_job_page_shows_why_an_import_failed(site, settings, desk, browser_c
 
 def test_a_bad_address_on_the_import_page_is_shown_on_its_field_and_queues_nothing(desk, browser_client):
     client = browser_client(desk.annotator)
-    response = client.post(f"/projects/{desk.project.id}/articles/import/", {"fetch-url": "ftp://x.example/a"})
+    response = client.post(
+        f"/projects/{desk.project.id}/articles/import/", {"fetch-url": "ftp://x.example/a"}
+    )
     assert response.status_code == 400
     assert response.context["fetch_form"].errors == {
         "url": ["An article's address is a web address, starting with http:// or https://."]
