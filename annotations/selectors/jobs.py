@@ -10,9 +10,7 @@ from annotations.permissions import member_projects
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
     if not user.is_authenticated:
         return ImportJob.objects.none()
-    return ImportJob.objects.filter(project__in=member_projects(user)).select_related(
-        "created_by", "article"
-    )
+    return ImportJob.objects.filter(project__in=member_projects(user)).select_related("created_by", "article")
 
 
 def get_import_job_for(user, job_id) -> ImportJob:
