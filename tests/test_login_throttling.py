@@ -207,3 +207,19 @@ def test_a_locked_out_admin_login_does_not_reach_the_admin(limit):
     response = log_in_page(client, "/admin/login/", "root", PASSWORD)
     assert response.status_code == 429
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/", TOKEN])
+def test_an_overlong_username_is_a_failed_login_not_a_500(path, limit):
+    """A username longer than any account's (and than axes' records) fails like any wrong one and
+    is locked out like one, on PostgreSQL too, where the write of it used to fail."""
+    username = "u" * 1000
+    if path == TOKEN:
+        client, failed = APIClient(raise_request_exception=False), 400
+        answers = [ask_token(client, username, "wrong").status_code for _ in range(limit)]
+    else:
+        client, failed = Client(raise_request_exception=False), 200
+        answers = [log_in_page(client, path, username, "wrong").status_code for _ in range(limit)]
+    assert answers == [failed] * (limit - 1) + [429]
+    (stored,) = AccessAttempt.objects.values_list("username", flat=True)
+    assert stored == username[:255]

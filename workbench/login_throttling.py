@@ -8,6 +8,7 @@ through ``lockout_response``; the token endpoint answers its own 429 (``workbenc
 import ipaddress
 import math
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import render
 from rest_framework.throttling import BaseThrottle
@@ -26,6 +27,18 @@ def client_address(request) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return request.META.get("REMOTE_ADDR")
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The username the attempt names (from the credentials, else the posted form), cut to what
+    axes' records hold: an overlong name, which no account can have, must not fail the write."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return None
+    return username[: AccessAttempt._meta.get_field("username").max_length]
 
 
 def cooloff_seconds() -> int:

@@ -303,6 +303,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "workbench.login_throttling.client_address"
+AXES_USERNAME_CALLABLE = "workbench.login_throttling.client_username"
 AXES_LOCKOUT_CALLABLE = "workbench.login_throttling.lockout_response"
 # Successful logins are not logged row by row; failures are kept as long as they count.
 AXES_DISABLE_ACCESS_LOG = True
