@@ -2,24 +2,33 @@
 Annotations onto an article. Each import is one transaction; a dry run answers the same report
 and changes nothing. The services live in :mod:`annotations.imports`."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.api.jobs import ImportJobSerializer, job_accepted
+from annotations.imports.jobs import is_large, queue_import
 from annotations.imports.labelstudio import import_labelstudio
-from annotations.imports.limits import EXPORT_MAX_BYTES, MAX_ANNOTATIONS, MAX_TASKS
+from annotations.imports.limits import (
+    EXPORT_MAX_BYTES,
+    JOB_EXPORT_MAX_BYTES,
+    JOB_MAX_TASKS,
+    MAX_ANNOTATIONS,
+    MAX_TASKS,
+    TOO_LARGE,
+)
 from annotations.imports.w3c import import_w3c
-from annotations.models import Rating
+from annotations.models import ImportJob, Rating
 
-TOO_LARGE = f"The export is larger than {EXPORT_MAX_BYTES // (1024 * 1024)} MB; import it in parts."
+MB = 1024 * 1024
 
 
 class LabelStudioImportInput(serializers.Serializer):
     project = serializers.IntegerField()
     export = serializers.JSONField(
-        help_text=f"The Label Studio JSON export: a list of up to {MAX_TASKS} tasks."
+        help_text=f"The Label Studio JSON export: a list of up to {JOB_MAX_TASKS} tasks."
     )
     mapping = serializers.DictField(
         child=serializers.ChoiceField(choices=[("", "no verdict"), *Rating.choices], allow_blank=True),
@@ -99,13 +108,15 @@ class ImportReportSerializer(serializers.Serializer):
     unmapped_authors = UnmappedAuthorSerializer(many=True)
 
 
-def check_size(request) -> None:
+def body_size(request) -> int:
+    """The request body's declared size, refused past what any import takes (before it is read)."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        length = 0
-    if length > EXPORT_MAX_BYTES:
+        size = 0
+    if size > JOB_EXPORT_MAX_BYTES:
         raise ValidationError({"export": [TOO_LARGE]})
+    return size
 
 
 def answer(report) -> Response:
@@ -120,10 +131,25 @@ ERRORS = {
     ),
     403: OpenApiResponse(description="Below the role the import needs."),
     404: OpenApiResponse(description="No such project or article among the caller's projects."),
+    202: OpenApiResponse(
+        ImportJobSerializer,
+        description=f"An export over {EXPORT_MAX_BYTES // MB} MB (or, from Label Studio, {MAX_TASKS} "
+        "tasks) is queued as an import job; its `url` (also in Location) tells its progress, and once "
+        "it is done its `report` is this report.",
+    ),
     409: OpenApiResponse(
         description="The work clashes with the desk's state (a resolved claim); nothing changed."
     ),
 }
+
+
+JOB_LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    response=[202],
+    description="The import job's address (its `url`).",
+)
 
 
 class ImportLabelStudioView(APIView):
@@ -134,6 +160,7 @@ class ImportLabelStudioView(APIView):
             200: OpenApiResponse(ImportReportSerializer, description="A dry run: what an import would do."),
             **ERRORS,
         },
+        parameters=[JOB_LOCATION],
         summary="Import a Label Studio export into a project, all or nothing",
         description=(
             "Tasks become articles, `labels` regions annotations (tagged with their labels), and a "
@@ -142,25 +169,27 @@ class ImportLabelStudioView(APIView):
             "whichever gives the region's saved text, and carried into the canonical text; a region "
             "that fits neither is reported in `unplaced`. Annotators and up import their own work; "
             "work attributed to other members needs an editor. At most "
-            f"{EXPORT_MAX_BYTES // (1024 * 1024)} MB, {MAX_TASKS} tasks and {MAX_ANNOTATIONS} regions."
+            f"{JOB_EXPORT_MAX_BYTES // MB} MB, {JOB_MAX_TASKS} tasks and {MAX_ANNOTATIONS} regions."
         ),
     )
     def post(self, request):
-        check_size(request)
+        size = body_size(request)
         payload = LabelStudioImportInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        report = import_labelstudio(
-            actor=request.user,
-            project_id=data["project"],
-            export=data["export"],
-            mapping=data.get("mapping"),
-            authors=data.get("authors"),
-            fallback_author=data.get("fallback_author") or None,
-            text_field=data["text_field"],
-            dry_run=data["dry_run"],
-        )
-        return answer(report)
+        options = {
+            "project_id": data["project"],
+            "export": data["export"],
+            "mapping": data.get("mapping"),
+            "authors": data.get("authors"),
+            "fallback_author": data.get("fallback_author") or None,
+            "text_field": data["text_field"],
+            "dry_run": data["dry_run"],
+        }
+        kind = ImportJob.Kind.LABEL_STUDIO
+        if is_large(kind, size=size, export=data["export"]):
+            return job_accepted(request, queue_import(actor=request.user, kind=kind, options=options))
+        return answer(import_labelstudio(actor=request.user, **options))
 
 
 class ImportW3CView(APIView):
@@ -171,6 +200,7 @@ class ImportW3CView(APIView):
             200: OpenApiResponse(ImportReportSerializer, description="A dry run: what an import would do."),
             **ERRORS,
         },
+        parameters=[JOB_LOCATION],
         summary="Place W3C Web Annotations onto an article, all or nothing",
         description=(
             "Each annotation is placed by its TextPositionSelector (code points) when the words there "
@@ -178,16 +208,17 @@ class ImportW3CView(APIView):
             "and suffix, in one place only); one that cannot be placed is reported in `unplaced`, never "
             "guessed. The claim (`describing`) and tags (`tagging`) come along; the annotations are the "
             "caller's (annotators and up). This API's own export (`GET /api/v1/w3c/articles/{id}/?page=N`) "
-            f"re-imports onto a copy of the article. At most {EXPORT_MAX_BYTES // (1024 * 1024)} MB and "
+            f"re-imports onto a copy of the article. At most {JOB_EXPORT_MAX_BYTES // MB} MB and "
             f"{MAX_ANNOTATIONS} annotations."
         ),
     )
     def post(self, request):
-        check_size(request)
+        size = body_size(request)
         payload = W3CImportInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        report = import_w3c(
-            actor=request.user, article_id=data["article"], document=data["export"], dry_run=data["dry_run"]
-        )
-        return answer(report)
+        options = {"article_id": data["article"], "document": data["export"], "dry_run": data["dry_run"]}
+        kind = ImportJob.Kind.W3C
+        if is_large(kind, size=size, export=data["export"]):
+            return job_accepted(request, queue_import(actor=request.user, kind=kind, options=options))
+        return answer(import_w3c(actor=request.user, **options))

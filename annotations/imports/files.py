@@ -5,17 +5,15 @@ import json
 from django.core.exceptions import ValidationError
 from rest_framework.exceptions import ParseError
 
-from annotations.imports.limits import EXPORT_MAX_BYTES
+from annotations.imports.limits import JOB_EXPORT_MAX_BYTES, TOO_LARGE
 from workbench.parsers import check_shape
 
 
 def read_export(data: bytes, *, field: str = "export", max_depth: int = 32, max_fields: int = 200_000):
     """The JSON document in ``data``. ValidationError naming ``field`` for a file too large, not
     UTF-8, nested too deep (Python's decoder would overflow its stack) or not JSON at all."""
-    if len(data) > EXPORT_MAX_BYTES:
-        raise ValidationError(
-            {field: [f"The file is larger than {EXPORT_MAX_BYTES // (1024 * 1024)} MB; import it in parts."]}
-        )
+    if len(data) > JOB_EXPORT_MAX_BYTES:
+        raise ValidationError({field: [TOO_LARGE]})
     try:
         check_shape(data, max_depth, max_fields)
     except ParseError as error:

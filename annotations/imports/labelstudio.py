@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from annotations.imports.limits import MAX_ANNOTATIONS, MAX_TASKS
+from annotations.imports.limits import JOB_MAX_TASKS, MAX_ANNOTATIONS
 from annotations.imports.report import ImportReport, flat
 from annotations.limits import MAX_TAGS, QUOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 from annotations.models import Article, Confidence, Project, Rating, Role, Verdict
@@ -196,8 +196,10 @@ def tasks_of(export) -> list:
         export = [export]
     if not isinstance(export, list):
         raise ValidationError({"export": ["A Label Studio JSON export is a list of tasks."]})
-    if len(export) > MAX_TASKS:
-        raise ValidationError({"export": [f"At most {MAX_TASKS} tasks an import; import the rest in parts."]})
+    if len(export) > JOB_MAX_TASKS:
+        raise ValidationError(
+            {"export": [f"At most {JOB_MAX_TASKS} tasks an import; import the rest in parts."]}
+        )
     return export
 
 

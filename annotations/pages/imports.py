@@ -6,20 +6,25 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from annotations.imports.files import read_export
+from annotations.imports.jobs import KINDS, is_large, queue_import
 from annotations.imports.labelstudio import import_labelstudio
-from annotations.imports.limits import EXPORT_MAX_BYTES
+from annotations.imports.limits import JOB_EXPORT_MAX_BYTES, TOO_LARGE
 from annotations.imports.w3c import import_w3c
-from annotations.models import Article, Rating
+from annotations.models import Article, ImportJob, Rating
 from annotations.pages.context import project_context, project_for
 from annotations.pages.forms import PageForm, add_service_error
+from annotations.selectors.jobs import get_import_job_for
 from annotations.selectors.members import members_of
 
 # The articles a W3C import can be aimed at from the list: the newest ones.
 ARTICLE_CHOICES = 200
-MB = EXPORT_MAX_BYTES // (1024 * 1024)
+MB = JOB_EXPORT_MAX_BYTES // (1024 * 1024)
+QUEUED = "The export is large: it is imported in the background. This page shows how it goes."
 # The select option that maps a value to no verdict; an empty option leaves it unmapped.
 NO_VERDICT = "none"
 
@@ -36,10 +41,8 @@ class ExportForm(PageForm):
         data = super().clean()
         upload = data.get("export_file")
         if upload is not None:
-            if upload.size > EXPORT_MAX_BYTES:
-                raise ValidationError(
-                    {"export_file": [f"The file is larger than {MB} MB; import it in parts."]}
-                )
+            if upload.size > JOB_EXPORT_MAX_BYTES:
+                raise ValidationError({"export_file": [TOO_LARGE]})
             raw = upload.read()
         elif data.get("export_text"):
             raw = data["export_text"].encode("utf-8")
@@ -133,49 +136,65 @@ def work_import(request, project_id):
     )
     context = project_context(project, "bring-in")
     context.update(ls_form=ls_form, w3c_form=w3c_form, ratings=Rating.choices, source=source)
+    if request.method == "GET" and "job" in request.GET:
+        job = job_of(request, project)
+        context.update(job=job, report_data=job.report if job.status == ImportJob.Status.DONE else None)
     dry_run = "import" not in request.POST
-    failed = False
-    if source == "labelstudio":
-        failed = not ls_form.is_valid()
-        if not failed:
-            mapping = chosen_mapping(request, ls_form)
-            try:
-                report = import_labelstudio(
-                    actor=request.user,
-                    project_id=project.id,
-                    export=ls_form.cleaned_data["export"],
-                    mapping=mapping,
-                    fallback_author=ls_form.cleaned_data["fallback_author"] or None,
-                    dry_run=dry_run,
-                )
-            except (ValidationError, PermissionDenied) as error:
-                failed = refuse(ls_form, error)
-            else:
-                context.update(report=report, mapping_rows=mapping_rows(report, mapping))
-                carry(ls_form, report)
-    elif source == "w3c":
-        failed = not w3c_form.is_valid()
-        if not failed:
-            try:
-                report = import_w3c(
-                    actor=request.user,
-                    article_id=w3c_form.cleaned_data["article"],
-                    document=w3c_form.cleaned_data["export"],
-                    dry_run=dry_run,
-                )
-            except (ValidationError, PermissionDenied) as error:
-                failed = refuse(w3c_form, error)
-            else:
-                context["report"] = report
-                carry(w3c_form, report)
+    form = {"labelstudio": ls_form, "w3c": w3c_form}.get(source)
+    failed = form is not None and not form.is_valid()
+    kind, mapping = None, {}
+    if form is ls_form and not failed:
+        kind, mapping = ImportJob.Kind.LABEL_STUDIO, chosen_mapping(request, ls_form)
+        options = {
+            "project_id": project.id,
+            "export": ls_form.cleaned_data["export"],
+            "mapping": mapping,
+            "fallback_author": ls_form.cleaned_data["fallback_author"] or None,
+            "dry_run": dry_run,
+        }
+    elif form is w3c_form and not failed:
+        kind = ImportJob.Kind.W3C
+        options = {
+            "article_id": w3c_form.cleaned_data["article"],
+            "document": w3c_form.cleaned_data["export"],
+            "dry_run": dry_run,
+        }
+    if kind is not None:
+        try:
+            size = len(form.cleaned_data["export_text"].encode("utf-8"))
+            if is_large(kind, size=size, export=options.get("export")):
+                job = queue_import(actor=request.user, kind=kind, options=options)
+                messages.info(request, QUEUED)
+                return redirect(f"{reverse('annotations:work-import', args=[project.id])}?job={job.pk}")
+            run = import_labelstudio if kind == ImportJob.Kind.LABEL_STUDIO else import_w3c
+            report = run(actor=request.user, **options)
+        except (ValidationError, PermissionDenied) as error:
+            failed = refuse(form, error)
+        else:
+            context["report"] = report
+            if kind == ImportJob.Kind.LABEL_STUDIO:
+                context["mapping_rows"] = mapping_rows(report, mapping)
+            carry(form, report)
     # The articles an import just made are choices too.
     w3c_form.fields["article"].choices = article_choices(project)
     if "report" in context:
-        # Lists, not the report's counters: a template looking up ``counter.items`` gets a count.
+        # Lists, not the report's counters: a template looking up ``counter.items`` gets a count;
+        # and the shape a job's report has.
         context["report_data"] = context["report"].as_dict()
     if "report" in context and not context["report"].dry_run:
         messages.success(request, summary(context["report"]))
     return render(request, "annotations/work_import.html", context, status=400 if failed else 200)
+
+
+def job_of(request, project) -> ImportJob:
+    """The project's Label Studio or W3C import job named by ``?job=``; 404 for any other."""
+    job_id = request.GET["job"]
+    if not job_id.isdigit():
+        raise Http404("No such import.")
+    job = get_import_job_for(request.user, int(job_id))
+    if job.project_id != project.id or job.kind not in KINDS:
+        raise Http404("No such import.")
+    return job
 
 
 def refuse(form, error) -> bool:

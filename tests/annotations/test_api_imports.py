@@ -1,12 +1,15 @@
 """POST /api/v1/imports/labelstudio/ and /api/v1/imports/w3c/: the report, dry runs, roles, bounds."""
 
+import io
 import json
+import signal
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
-from annotations.imports.limits import EXPORT_MAX_BYTES
-from annotations.models import Annotation, Article, Role, Verdict
+from annotations.imports.limits import JOB_EXPORT_MAX_BYTES, MAX_TASKS
+from annotations.models import Annotation, Article, ImportJob, Role, Verdict
 from annotations.services.projects import add_member
 from tests.factories import make_annotation, make_article, make_desk, make_user
 
@@ -89,12 +92,68 @@ def test_roles_and_outsiders(api_client, desk):
     assert Article.objects.count() == 1
 
 
-def test_an_export_over_the_size_bound_is_refused(api_client, desk):
+def run_worker() -> None:
+    """One pass of the real database worker: every queued task, then it exits."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=io.StringIO())
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def large_export() -> list[dict]:
+    """More tasks than a request waits for; the last has a region after an emoji."""
+    text = "The river 🌊 rose 3.2 metres."
+    start = text.index("rose 3.2 metres")
+    region = {"start": start, "end": start + 15, "text": "rose 3.2 metres", "labels": ["Claim"]}
+    tasks = [{"id": number, "data": {"text": f"Task {number}."}} for number in range(1, MAX_TASKS + 1)]
+    work = [{"completed_by": 1, "result": [{"id": "r", "type": "labels", "value": region}]}]
+    return [*tasks, {"id": 0, "data": {"text": text}, "annotations": work}]
+
+
+def test_a_large_export_runs_as_a_job_and_the_job_reports_what_it_did(
+    api_client, desk, django_capture_on_commit_callbacks
+):
+    """Over 1,000 tasks: 202 with the job (queued, its address in Location); the worker imports it and
+    the job's report is the import's."""
+    api_client.force_authenticate(desk.annotator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            LS, body(desk, export=large_export(), authors={"1": desk.annotator.username})
+        )
+    assert response.status_code == 202, response.json()
+    assert response.json()["kind"] == "labelstudio" and response.json()["status"] == "queued"
+    assert Article.objects.count() == 0
+    run_worker()
+    job = api_client.get(response["Location"]).json()
+    assert job["status"] == "done", job
+    assert job["report"]["created"] == {"articles": MAX_TASKS + 1, "annotations": 1, "verdicts": 0}
+    assert Annotation.objects.get().quote == "rose 3.2 metres"
+
+
+def test_a_job_whose_import_is_refused_fails_with_the_reason_and_writes_nothing(
+    api_client, desk, django_capture_on_commit_callbacks
+):
+    """An annotator's large export that gives work to another member: the job fails, saying why."""
+    api_client.force_authenticate(desk.annotator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(LS, body(desk, export=large_export(), authors={"1": "alice"}))
+    assert response.status_code == 202
+    run_worker()
+    job = api_client.get(response["Location"]).json()
+    assert job["status"] == "failed"
+    assert "may not import this work" in job["error"]
+    assert Article.objects.count() == 0
+
+
+def test_an_export_over_every_bound_is_refused(api_client, desk):
     api_client.force_authenticate(desk.editor)
-    big = [{"id": 1, "data": {"text": "x" * (EXPORT_MAX_BYTES + 10)}}]
+    big = [{"id": 1, "data": {"text": "x" * (JOB_EXPORT_MAX_BYTES + 10)}}]
     response = api_client.post(LS, body(desk, export=big))
     assert response.status_code == 400
     assert "MB" in response.json()["export"][0]
+    assert not ImportJob.objects.exists()
 
 
 def test_w3c_import_round_trips_through_the_api(api_client):

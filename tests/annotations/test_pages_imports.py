@@ -165,3 +165,35 @@ def test_the_page_takes_a_fixed_number_of_queries(desk, django_assert_max_num_qu
         response = client.get(url(desk))
     assert response.status_code == 200
     assert response.content.count(b"<option") >= 12
+
+
+def test_a_large_file_is_imported_by_a_job_whose_progress_and_report_the_page_shows(
+    desk, django_capture_on_commit_callbacks
+):
+    """Over 1,000 tasks: the page queues a job and shows it queued (reloading itself); after the
+    worker's pass it shows the job's report. A job of another project, or no job id, is 404."""
+    from tests.annotations.test_api_imports import large_export, run_worker
+
+    client = client_for(desk.annotator)
+    content = json.dumps(large_export()).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(desk), {"source": "labelstudio", "export_file": upload(content), "import": ""}
+        )
+    assert response.status_code == 302
+    job_page = response["Location"]
+    queued = client.get(job_page)
+    assert b"Queued: waiting for a worker" in queued.content
+    assert b'http-equiv="refresh"' in queued.content
+    run_worker()
+    done = client.get(job_page)
+    assert b"What the import did" in done.content
+    assert done.context["report_data"]["created"]["articles"] == 1001
+    assert client.get(url(desk) + "?job=abc").status_code == 404
+    other = make_desk()
+    assert (
+        client_for(other.annotator)
+        .get(f"/projects/{other.project.id}/bring-in/?job={job_page.rsplit('=', 1)[1]}")
+        .status_code
+        == 404
+    )
