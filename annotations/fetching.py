@@ -204,6 +204,10 @@ class PinnedConnectionMixin:
         sock.settimeout(self.timeout)
         try:
             sock.connect(sockaddr)
+            # The address the socket is connected to, checked once more: the one the request goes to.
+            peer = ipaddress.ip_address(str(sock.getpeername()[0]).split("%", 1)[0])
+            if reason := refusal_of(peer):
+                raise FetchError(f"refused: address {peer} is {reason}")
         except BaseException:
             sock.close()
             raise

@@ -27,8 +27,12 @@ def run_import_job(job_id: int) -> str:
     job = start_job(job_id=job_id)
     if job is None:
         return "skipped"
+    runner = RUNNERS.get(job.kind)
+    if runner is None:
+        fail_job(job_id=job.pk, error=f"imports of kind {job.kind!r} do not run in the background.")
+        return str(ImportJob.Status.FAILED)
     try:
-        run_url_import(job)
+        runner(job)
     except (FetchError, ExtractionError) as error:
         fail_job(job_id=job.pk, error=str(error))
         return str(ImportJob.Status.FAILED)
@@ -51,6 +55,9 @@ def run_url_import(job: ImportJob) -> None:
     page = fetch_page(job.payload["url"])
     extracted = extract_article(html_of(page), url=page.final_url)
     complete_url_import(job=job, extracted=extracted, final_url=page.final_url)
+
+
+RUNNERS = {ImportJob.Kind.URL: run_url_import}
 
 
 def html_of(page: Page) -> str | bytes:

@@ -22,7 +22,8 @@ class Route:
 
 
 class LocalSite:
-    def __init__(self):
+    def __init__(self, tls=None):
+        """``tls``: an ``ssl.SSLContext`` holding the server's certificate, to serve https."""
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str]] = []  # (path, Host header)
         site = self
@@ -58,6 +59,10 @@ class LocalSite:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -71,7 +76,7 @@ class LocalSite:
         self.server.server_close()
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def route(self, path: str, **route) -> str:
         """Serve ``path`` as ``Route(**route)`` describes; answers its full address."""

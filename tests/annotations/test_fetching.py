@@ -8,7 +8,10 @@ machine.
 """
 
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 
 import pytest
@@ -348,3 +351,68 @@ def test_the_time_limit_covers_the_redirects_together(site, settings):
         site.route(f"/r{hop}", status=302, headers={"Location": f"/r{hop + 1}"}, content_type=None, delay=0.3)
     site.page("/r4", PAGE)
     assert refusal(site.url("/r0")).startswith("timed out")
+
+
+# https: the name checked by the certificate is the host name, while the connection goes to the
+# address checked beforehand.
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory):
+    """A test CA and a certificate it signed for news.example.com (made with the openssl tool)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the https tests make their certificates with the openssl command")
+    folder = tmp_path_factory.mktemp("tls")
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+            "-keyout", "ca.key", "-out", "ca.pem", cwd=folder)  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=news.example.com",
+            "-keyout", "site.key", "-out", "site.csr", cwd=folder)  # fmt: skip
+    (folder / "site.ext").write_text("subjectAltName=DNS:news.example.com\n")
+    openssl("x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", "site.ext", "-out", "site.pem", cwd=folder)  # fmt: skip
+    return folder
+
+
+@pytest.fixture
+def tls_site(settings, certificates):
+    settings.URL_IMPORT_ALLOW_LOOPBACK = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificates / "site.pem", certificates / "site.key")
+    with LocalSite(tls=context) as local:
+        yield local
+
+
+def test_an_https_page_is_fetched_from_the_checked_address_under_its_name(
+    tls_site, certificates, resolve_to, connections, monkeypatch
+):
+    """The TLS handshake names news.example.com (SNI) and its certificate must match that name,
+    though the connection goes to the address it resolved to."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    tls_site.page("/a", PAGE)
+    resolve_to("127.0.0.1")
+    page = fetch_page(f"https://news.example.com:{tls_site.port}/a")
+    assert page.body == PAGE.encode()
+    assert tls_site.requests == [("/a", f"news.example.com:{tls_site.port}")]
+    assert connections == ["127.0.0.1"]
+
+
+def test_an_https_certificate_for_another_name_is_refused(tls_site, certificates, resolve_to, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates / "ca.pem"))
+    tls_site.page("/a", PAGE)
+    resolve_to("127.0.0.1")
+    message = refusal(f"https://other.example.com:{tls_site.port}/a")
+    assert message.startswith("could not fetch the page from other.example.com: its certificate is not valid")
+    assert tls_site.requests == []
+
+
+def test_an_https_certificate_from_an_unknown_authority_is_refused(tls_site, resolve_to):
+    tls_site.page("/a", PAGE)
+    resolve_to("127.0.0.1")
+    message = refusal(f"https://news.example.com:{tls_site.port}/a")
+    assert message.startswith("could not fetch the page from news.example.com: its certificate is not valid")
+    assert tls_site.requests == []
