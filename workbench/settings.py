@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "workbench.middleware.DatabaseUnavailableMiddleware",
 ]
+# The HTTP benchmark reads each request's SQL query count from a response header.
+if env_flag("WORKBENCH_QUERY_COUNT_HEADER"):
+    MIDDLEWARE.insert(0, "workbench.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "workbench.urls"
 WSGI_APPLICATION = "workbench.wsgi.application"
