@@ -212,13 +212,14 @@ def read_tasks(export, *, mapping: dict[str, str], text_field: str, report: Impo
         where = f"Task {task_id}"
         data = task.get("data") if isinstance(task, Mapping) else None
         raw = data.get(text_field) if isinstance(data, Mapping) else None
-        if not isinstance(raw, str) or not canonical_text(raw):
-            report.skip(where, f"It has no text in data.{text_field}.")
-            continue
-        if len(raw) > TEXT_MAX_LENGTH:
+        if isinstance(raw, str) and len(raw) > TEXT_MAX_LENGTH:
             report.skip(where, f"Its text is longer than {TEXT_MAX_LENGTH} characters.")
             continue
-        read = read_task(task, where=where, raw=raw, mapping=mapping, report=report)
+        canonical = canonical_text(raw) if isinstance(raw, str) else ""
+        if not canonical:
+            report.skip(where, f"It has no text in data.{text_field}.")
+            continue
+        read = read_task(task, where=where, raw=raw, canonical=canonical, mapping=mapping, report=report)
         read.title = title_of(data, task_id)
         read.url = url_of(data, where, report)
         n_regions += len(read.regions)
@@ -250,12 +251,24 @@ def url_of(data: Mapping, where: str, report: ImportReport) -> str:
     return url.strip()
 
 
-def read_task(task: Mapping, *, where: str, raw: str, mapping, report: ImportReport) -> Task:
-    canonical = canonical_text(raw)
+def strings(value) -> list[str]:
+    """The strings of a result's list value (``labels``, ``choices``, a textarea's ``text``)."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [one for one in values if isinstance(one, str)]
+
+
+def region_key(result: Mapping, name: str) -> str | None:
+    """A result's ``id`` (or ``parentID``) as the key that ties it to its region."""
+    value = result.get(name)
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def read_task(task: Mapping, *, where: str, raw: str, canonical: str, mapping, report: ImportReport) -> Task:
     units = utf16_offsets(raw) if any(ord(char) > 0xFFFF for char in raw) else None
-    found = []  # (region, raw start, raw end)
-    if task.get("predictions"):
-        report.skip(where, f"{len(task['predictions'])} prediction(s): model output is not imported.")
+    found = []
+    predictions = task.get("predictions")
+    if isinstance(predictions, list) and predictions:
+        report.skip(where, f"{len(predictions)} prediction(s): model output is not imported.")
     annotations = task.get("annotations") or []
     for number, annotation in enumerate(annotations if isinstance(annotations, list) else [], start=1):
         if not isinstance(annotation, Mapping):
@@ -269,44 +282,43 @@ def read_task(task: Mapping, *, where: str, raw: str, mapping, report: ImportRep
         results = (
             [result for result in results if isinstance(result, Mapping)] if isinstance(results, list) else []
         )
-        spans = {
-            result.get("id"): result
-            for result in results
-            if result.get("type") == "labels" and isinstance(result.get("value"), Mapping)
-        }
+        # One region may carry several ``labels`` results (one per Labels tag), all with its id.
+        spans: dict[str, list[Mapping]] = {}
+        for position, result in enumerate(results):
+            if result.get("type") == "labels" and isinstance(result.get("value"), Mapping):
+                spans.setdefault(region_key(result, "id") or f"#{position}", []).append(result)
         extras = defaultdict(list)
         for result in results:
             kind = result.get("type")
             if kind == "labels":
                 continue
-            region = next((result.get(k) for k in ("parentID", "id") if result.get(k) in spans), None)
-            if kind in ("choices", "textarea") and region is not None:
-                extras[region].append(result)
+            keys = (region_key(result, name) for name in ("parentID", "id"))
+            region_id = next((key for key in keys if key in spans), None)
+            if kind in ("choices", "textarea") and region_id is not None:
+                extras[region_id].append(result)
             elif kind == "choices":
                 report.skip(label, "A choice about the whole task, not about a span, is not imported.")
             elif kind == "relation":
                 report.skip(label, "Relations between regions are not imported.")
             else:
-                report.skip(label, f"A result of type “{kind}” is not a text span.")
-        for region_id, result in spans.items():
-            value = result["value"]
+                report.skip(label, f"A result of type “{str(kind)[:40]}” is not a text span.")
+        for region_id, parts in spans.items():
+            value = parts[0]["value"]
             span_where = f"{label}, region {region_id}"
             span = raw_span(raw, units, value.get("start"), value.get("end"), value.get("text"))
             if isinstance(span, str):
                 report.unplace(span_where, str(value.get("text", ""))[:200], span)
                 continue
             region = Region(span_where, key, *span, quote="", about=about)
-            labels = [v for v in value.get("labels", []) if isinstance(v, str)]
+            labels = [name for part in parts for name in strings(part["value"].get("labels"))]
             region.tags = {name.strip() for name in labels if 0 < len(name.strip()) <= TAG_NAME_MAX_LENGTH}
-            region.values = list(labels)
+            region.values = list(dict.fromkeys(labels))
             for extra in extras[region_id]:
                 extra_value = extra.get("value") if isinstance(extra.get("value"), Mapping) else {}
                 if extra.get("type") == "choices":
-                    region.values += [v for v in extra_value.get("choices", []) if isinstance(v, str)]
+                    region.values += strings(extra_value.get("choices"))
                 else:
-                    texts = extra_value.get("text", [])
-                    texts = [texts] if isinstance(texts, str) else texts
-                    region.rationale = "\n".join(t for t in texts if isinstance(t, str)).strip()
+                    region.rationale = "\n".join(strings(extra_value.get("text"))).strip()
             found.append(region)
     places = canonical_positions(raw, canonical, [n for r in found for n in (r.start, r.end)])
     read = Task(where=where, title="", text=canonical, url="")
@@ -354,7 +366,7 @@ def resolve_authors(
     unknown = [
         f"“{key}”: no member of this project is called “{name}”."
         for key, name in authors.items()
-        if name not in by_username
+        if not isinstance(name, str) or name not in by_username
     ]
     if unknown:
         raise ValidationError({"authors": unknown})

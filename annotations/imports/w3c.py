@@ -40,10 +40,14 @@ class Placed:
     method: str  # "position" or "quote"
 
 
-def annotations_in(document) -> list:
-    """The annotations a document holds, in order. ValidationError ``{"export": [...]}`` for a
-    document of no known shape, or a collection that links to its pages instead of holding them."""
+def annotations_in(document) -> tuple[list, list[str]]:
+    """The annotations a document holds, in order, and the links to pages it does not hold (a
+    page's ``next`` that is an address, not a page of the document). ValidationError
+    ``{"export": [...]}`` for a document of no known shape, or a collection that links to its
+    pages instead of holding them."""
     found: list = []
+    pages: set[str] = set()
+    links: list[str] = []
     pending = [document]
     while pending:
         node = pending.pop(0)
@@ -52,17 +56,19 @@ def annotations_in(document) -> list:
             continue
         if not isinstance(node, Mapping):
             raise ValidationError({"export": [SHAPES]})
-        kind = node.get("type")
-        kinds = set(kind) if isinstance(kind, list) else {kind}
+        kinds = names(node.get("type"))
         if "Annotation" in kinds:
             found.append(node)
         elif "AnnotationPage" in kinds or ("items" in node and "Annotation" not in kinds):
             items = node.get("items")
             if not isinstance(items, list):
                 raise ValidationError({"export": ["An AnnotationPage holds its annotations in “items”."]})
-            pending = (
-                list(items) + ([node["next"]] if isinstance(node.get("next"), Mapping) else []) + pending
-            )
+            if isinstance(node.get("id"), str):
+                pages.add(node["id"])
+            following = node.get("next")
+            if isinstance(following, str):
+                links.append(following)
+            pending = list(items) + ([following] if isinstance(following, Mapping) else []) + pending
         elif "AnnotationCollection" in kinds:
             first = node.get("first")
             if isinstance(first, Mapping):
@@ -82,7 +88,13 @@ def annotations_in(document) -> list:
             raise ValidationError(
                 {"export": [f"At most {MAX_ANNOTATIONS} annotations an import; import the rest in parts."]}
             )
-    return found
+    return found, [link for link in links if link not in pages]
+
+
+def names(value) -> set[str]:
+    """A JSON-LD value that is one name or a list of names (``type``, ``purpose``), as a set."""
+    values = value if isinstance(value, list) else [value]
+    return {one for one in values if isinstance(one, str)}
 
 
 def selectors_of(annotation: Mapping) -> list[Mapping]:
@@ -158,8 +170,7 @@ def claim_and_tags(annotation: Mapping) -> tuple[str, list[str]]:
         value = body.get("value")
         if not isinstance(value, str) or not value.strip():
             continue
-        purpose = body.get("purpose")
-        purposes = set(purpose) if isinstance(purpose, list) else {purpose}
+        purposes = names(body.get("purpose"))
         if "describing" in purposes and not claim:
             claim = value.strip()[:CLAIM_MAX_LENGTH]
         elif "tagging" in purposes and len(value.strip()) <= TAG_NAME_MAX_LENGTH:
@@ -182,8 +193,10 @@ def import_w3c(*, actor, article_id: int, document, dry_run: bool = False) -> Im
     known shape.
     """
     article = get_article_for(actor, article_id, role=Role.ANNOTATOR)
-    annotations = annotations_in(document)
+    annotations, missing = annotations_in(document)
     report = ImportReport(dry_run=dry_run)
+    for link in missing:
+        report.skip(link, "A page links to this next page, which is not in the file: import it too.")
     text = article.current_revision.text
     items, names, spans = [], [], set()
     for position, annotation in enumerate(annotations):

@@ -172,3 +172,19 @@ def test_a_document_of_no_known_shape_is_refused_naming_the_export(document):
     with pytest.raises(ValidationError) as raised:
         import_w3c(actor=desk.annotator, article_id=article.id, document=document)
     assert "export" in raised.value.message_dict
+
+
+def test_a_page_whose_next_page_is_left_out_says_so(api_client):
+    """Importing only the first page of a paged export places its annotations and reports the
+    next page's address, so that nobody believes the article's whole collection came in."""
+    desk = make_desk()
+    article = make_article(desk, text=EMOJI_TEXT)
+    for quote in ("Café owners", "😀 prices rose 12%", "The mayor denied it."):
+        make_annotation(desk, article=article, quote=quote)
+    first, second = exported_pages(api_client, desk.editor, article)
+    copy = make_article(desk, text=EMOJI_TEXT)
+    report = import_w3c(actor=desk.annotator, article_id=copy.id, document=first, dry_run=True)
+    assert report.annotations_created == 2
+    assert [item.where for item in report.skipped] == [first["next"]]
+    both = import_w3c(actor=desk.annotator, article_id=copy.id, document=[first, second], dry_run=True)
+    assert both.skipped == [] and both.annotations_created == 3
