@@ -265,9 +265,12 @@ class ArticleViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return (
+        articles = (
             articles_visible_to(self.request.user).select_related("created_by").order_by("-created_at", "-id")
         )
+        # A list shows the revision's number only; reading every article's whole text with it made
+        # each page cost as much as the texts weigh.
+        return articles.defer("current_revision__text") if self.action == "list" else articles
 
     def get_serializer_class(self):
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
