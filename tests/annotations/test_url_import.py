@@ -432,3 +432,35 @@ def test_an_outsider_gets_404_for_a_job_page(desk, browser_client, queue_import)
     response = queue_import(desk.annotator, {"project": desk.project.id, "url": "https://news.example.com/a"})
     page = browser_client(make_user()).get(f"/imports/{response.json()['id']}/")
     assert page.status_code == 404
+
+
+def test_a_page_in_a_legacy_encoding_declared_only_in_its_markup_keeps_its_accents(
+    site, desk, api_client, queue_import
+):
+    """Without a charset from the server, the page's own <meta charset> decides how it is read."""
+    html = FLOOD.replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">')
+    url = site.route("/latin1", body=html.encode("iso-8859-1", errors="ignore"), content_type="text/html")
+    response = queue_import(desk.annotator, {"project": desk.project.id, "url": url})
+    run_worker()
+    job = job_of(api_client, response)
+    assert job["status"] == "done", job["error"]
+    text = Article.objects.get().current_revision.text
+    assert "Café owners in the centre said prices rose by 12 percent in a week." in text
+
+
+def test_an_article_in_korean_with_an_emoji_keeps_every_character(site, desk, api_client, queue_import):
+    html = article_html(
+        title="서울 물가 12% 상승",
+        paragraphs=[
+            "서울의 카페 주인들은 일주일 만에 물가가 12퍼센트 올랐다고 말했다 😀 시장은 이를 부인했다.",
+            "정부는 다음 주에 새로운 통계를 발표할 예정이며 전문가들은 추가 상승을 경고했다.",
+        ],
+        site_name="서울 뉴스",
+        lang="ko",
+    )
+    response = queue_import(desk.annotator, {"project": desk.project.id, "url": site.page("/ko", html)})
+    run_worker()
+    assert job_of(api_client, response)["status"] == "done"
+    article = Article.objects.get()
+    assert (article.title, article.language, article.publisher) == ("서울 물가 12% 상승", "ko", "서울 뉴스")
+    assert "말했다 😀 시장은" in article.current_revision.text
