@@ -105,7 +105,7 @@ def create_annotation(
     not fit the text. Prefix and suffix are computed; when given, they must match the text.
     """
     # The article lock serializes highlights on one article, so overlaps are never missed.
-    article = get_article_for(author, article_id, role=Role.ANNOTATOR, lock=True)
+    article = lock_article(get_article_for(author, article_id, role=Role.ANNOTATOR))
     check_span(article.current_revision.text, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
     existing = Annotation.objects.filter(
         revision=article.current_revision, start=start, end=end, orphaned=False
@@ -157,16 +157,35 @@ def settle_spans(annotations: list[Annotation]) -> None:
     refresh_claims(involved)
 
 
+def lock_article(article: Article) -> Article:
+    """Take the article's row lock, which serializes the writers of its spans (highlights,
+    deletions, re-imports), and read it afresh under the lock.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a transaction that writes a claim row twice (a merge, a
+    re-opening) re-checks the claim's foreign keys at commit, taking FOR KEY SHARE on its article,
+    which FOR UPDATE blocks; the lock holder waiting for that transaction's claims would deadlock.
+    """
+    return (
+        Article.objects.select_related("project", "current_revision")
+        .select_for_update(of=("self",), no_key=True)
+        .get(pk=article.pk)
+    )
+
+
+def lock_claims(annotation_ids) -> list[Annotation]:
+    """Lock these claims in id order, the order every writer that locks several claims uses."""
+    return list(
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("article__project")
+        .filter(pk__in=annotation_ids)
+        .order_by("id")
+    )
+
+
 def refresh_claims(annotation_ids) -> None:
     """Lock these claims and re-derive their status (see ``refresh_statuses``)."""
     if annotation_ids:
-        claims = (
-            Annotation.objects.select_for_update(of=("self",))
-            .select_related("article__project")
-            .filter(pk__in=annotation_ids)
-            .order_by("id")
-        )
-        refresh_statuses(list(claims))
+        refresh_statuses(lock_claims(annotation_ids))
 
 
 def span_disputants(annotation_ids) -> set[int]:
@@ -239,13 +258,29 @@ def delete_annotation(*, actor, annotation_id: int, expected_version: int | None
     Its verdicts, evidence and disagreements go with it; the deletion is recorded with the
     annotation's values. The claims it overlapped are locked and their status re-derived, since
     the span disagreement that made them ``disputed`` is gone. Raises StateConflict when an
-    author tries to delete a claim that already has verdicts.
+    author tries to delete a claim that already has verdicts, and when another claim was merged
+    into this one (the merged claim points here, and its verdicts moved here).
+
+    Locks the article first, as highlighting and re-importing do, so that a highlight made at the
+    same moment never opens a span disagreement with an annotation being deleted; then the
+    annotation and the claims it overlaps together, in id order, as a merge locks them, so that a
+    merge and a deletion of the same claims cannot deadlock.
     """
+    found = get_annotation_for(actor, annotation_id)
+    lock_article(found.article)
+    # Under the article lock no new overlap can appear: the partners found now are all there are.
+    lock_claims({found.pk} | span_disputants([found.pk]))
     annotation = get_annotation_for(actor, annotation_id, lock=True)
     project = annotation.article.project
     if not can_change_annotation(actor, annotation):
         raise PermissionDenied("Only its author or an editor may delete this annotation.")
     check_version(annotation, expected_version)
+    if merged := sorted(annotation.merged.values_list("pk", flat=True)):
+        raise StateConflict(
+            f"Claim {', '.join(map(str, merged))} was merged into this claim and its verdicts moved here; "
+            "this claim cannot be deleted.",
+            code="has_merged",
+        )
     n_verdicts = annotation.verdicts.count()
     if n_verdicts and not can(actor, project, Role.EDITOR):
         raise StateConflict(

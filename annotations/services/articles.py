@@ -14,7 +14,7 @@ from annotations.html import html_to_text
 from annotations.models import Action, Annotation, Article, ArticleRevision, HistoryEntry, Role
 from annotations.permissions import get_article_for, get_project_for
 from annotations.services import history
-from annotations.services.annotations import refresh_claims, span_disputants
+from annotations.services.annotations import lock_article, refresh_claims, span_disputants
 from annotations.services.disagreements import close_span_disagreements_of
 from annotations.text import canonical_text
 from sources.normalization import normalize_url
@@ -168,7 +168,8 @@ def import_articles(*, actor, items: Sequence[ArticleInput]) -> list[tuple[Artic
     keys = [url_key_of(item.get("url") or "") for item in items]
     plans: dict[tuple[int, str], Planned] = {}
     for article in (
-        Article.objects.select_for_update(of=("self",))
+        # No key update: see lock_article.
+        Article.objects.select_for_update(of=("self",), no_key=True)
         .select_related("current_revision")
         .filter(project_id__in=project_ids, url_key__in={key for key in keys if key})
         .order_by("id")
@@ -238,7 +239,7 @@ def add_revision(
     one whose words are gone stays on its old revision, marked ``orphaned``, and is listed by
     ``GET /api/v1/annotations/?orphaned=true``. Locks the article, so re-imports queue up.
     """
-    article = get_article_for(actor, article_id, role=Role.ANNOTATOR, lock=True)
+    article = lock_article(get_article_for(actor, article_id, role=Role.ANNOTATOR))
     canonical = text_of(text=text, html=html)
     old = article.current_revision
     if canonical == old.text:

@@ -70,7 +70,8 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
         article.id: article
         for article in articles_visible_to(actor)
         .select_related("project")
-        .select_for_update(of=("self",))
+        # No key update: see annotations.services.annotations.lock_article.
+        .select_for_update(of=("self",), no_key=True)
         .filter(pk__in=article_ids)
         .order_by("id")
     }
