@@ -112,16 +112,13 @@ def large_export() -> list[dict]:
     return [*tasks, {"id": 0, "data": {"text": text}, "annotations": work}]
 
 
-def test_a_large_export_runs_as_a_job_and_the_job_reports_what_it_did(
-    api_client, desk, django_capture_on_commit_callbacks
-):
+# The worker closes the database connection, so the test cannot run inside a transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_large_export_runs_as_a_job_and_the_job_reports_what_it_did(api_client, desk):
     """Over 1,000 tasks: 202 with the job (queued, its address in Location); the worker imports it and
     the job's report is the import's."""
     api_client.force_authenticate(desk.annotator)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api_client.post(
-            LS, body(desk, export=large_export(), authors={"1": desk.annotator.username})
-        )
+    response = api_client.post(LS, body(desk, export=large_export(), authors={"1": desk.annotator.username}))
     assert response.status_code == 202, response.json()
     assert response.json()["kind"] == "labelstudio" and response.json()["status"] == "queued"
     assert Article.objects.count() == 0
@@ -132,13 +129,12 @@ def test_a_large_export_runs_as_a_job_and_the_job_reports_what_it_did(
     assert Annotation.objects.get().quote == "rose 3.2 metres"
 
 
-def test_a_job_whose_import_is_refused_fails_with_the_reason_and_writes_nothing(
-    api_client, desk, django_capture_on_commit_callbacks
-):
+# The worker closes the database connection, so the test cannot run inside a transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_import_is_refused_fails_with_the_reason_and_writes_nothing(api_client, desk):
     """An annotator's large export that gives work to another member: the job fails, saying why."""
     api_client.force_authenticate(desk.annotator)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api_client.post(LS, body(desk, export=large_export(), authors={"1": "alice"}))
+    response = api_client.post(LS, body(desk, export=large_export(), authors={"1": "alice"}))
     assert response.status_code == 202
     run_worker()
     job = api_client.get(response["Location"]).json()
