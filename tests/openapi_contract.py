@@ -13,6 +13,8 @@ import httpx
 from openapi_core import Config, OpenAPI
 from openapi_core.deserializing.media_types.util import json_loads, plain_loads
 from openapi_core.testing import MockRequest, MockResponse
+from openapi_core.validation.response.exceptions import MissingData
+from openapi_core.validation.response.validators import V30ResponseHeadersValidator
 from werkzeug.datastructures import MultiDict
 
 
@@ -36,11 +38,22 @@ class Contract:
     def __init__(self, schema: dict):
         self.schema = schema
         self.openapi = OpenAPI.from_dict(schema, config=Config(extra_media_type_deserializers=MEDIA_TYPES))
+        # The status code and headers only, for answers whose whole body is empty.
+        self.headers_only = OpenAPI.from_dict(
+            schema, config=Config(response_validator_cls=V30ResponseHeadersValidator)
+        )
         self.checked = Counter()
 
     def check(self, request: MockRequest, response: MockResponse) -> None:
         """Raise openapi-core's error if the answer breaks the schema; count it otherwise."""
-        self.openapi.validate_response(request, response)
+        try:
+            self.openapi.validate_response(request, response)
+        except MissingData:
+            # openapi-core wants a body wherever content is documented, but an empty JSON Lines
+            # file (an export of no claims) is a whole one.
+            if not response.content_type.startswith("application/x-ndjson"):
+                raise
+            self.headers_only.validate_response(request, response)
         self.checked[(request.method, response.status_code)] += 1
 
     def check_httpx(self, response: httpx.Response) -> None:

@@ -29,6 +29,7 @@ carry the paginator's limits, nested lists (evidence, bulk items) their ``minIte
 
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -200,6 +201,8 @@ NAMING_FIELDS = (IdField, serializers.RelatedField, serializers.DictField, seria
 
 
 def names_objects(serializer) -> bool:
+    if isinstance(serializer, PolymorphicProxySerializer):
+        return any(names_objects(force_instance(each)) for each in serializer.serializers)
     if isinstance(serializer, serializers.ListSerializer):
         return names_objects(serializer.child)
     if not isinstance(serializer, serializers.Serializer):
