@@ -9,6 +9,7 @@ addresses) raises ValidationError with a sentence a reviewer can act on.
 """
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
@@ -112,6 +113,9 @@ def without_tracking(query: str) -> str:
     return "&".join(pair for pair in query.split("&") if pair and not is_tracking_parameter(pair))
 
 
+# A bulk import normalizes each address several times (its key, its article, its evidence);
+# addresses are bounded (MAX_URL_LENGTH), so the cache is too. Refusals raise and are not kept.
+@lru_cache(maxsize=4096)
 def normalize_url(raw: str) -> str:
     """The normalized form of an http(s) address; raises ValidationError for anything else.
 

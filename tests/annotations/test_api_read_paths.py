@@ -1,5 +1,7 @@
 """What the hot read paths ask of the database: fixed queries, and no column they do not show."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,3 +36,22 @@ def test_article_detail_still_reads_the_text():
     client.force_authenticate(desk.reviewers[0])
     body = client.get(f"/api/v1/articles/{article.id}/").json()
     assert "The river rose 3.2 metres overnight." in str(body)
+
+
+@pytest.mark.parametrize("field", ["text", "html"])
+def test_bulk_import_refuses_a_lone_surrogate_naming_the_item_and_field(field):
+    """A JSON escape can carry a lone surrogate, which no UTF-8 text holds: the bulk import's item
+    answers 400 naming its position, the field and the code point, and nothing is imported."""
+    desk = make_desk()
+    client = APIClient()
+    client.force_authenticate(desk.annotator)
+    good = {"project": desk.project.id, "title": "Fine", "text": "The river rose."}
+    bad = {"project": desk.project.id, "title": "Broken", field: "The river rose \ud83d overnight."}
+    body = '{"articles": [%s, %s]}' % (  # noqa: UP031 (the escape must reach the server as written)
+        json.dumps(good),
+        json.dumps(bad, ensure_ascii=True),
+    )
+    response = client.post("/api/v1/articles/bulk/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"articles": {"1": {field: ["Surrogate characters are not allowed: U+D83D."]}}}
+    assert client.get(f"/api/v1/articles/?project={desk.project.id}").json()["count"] == 0
