@@ -9,6 +9,7 @@ import itertools
 import math
 import random
 import re
+import statistics
 from collections import Counter
 
 import krippendorff
@@ -277,7 +278,8 @@ def test_fleiss_matches_statsmodels_with_equal_raters(units):
 
 
 def reference_fleiss(units):
-    """Direct, claim-by-claim transcription of the documented generalization (unequal reviewer counts)."""
+    """Fleiss' kappa and percent agreement recomputed claim by claim, for checking the resampled
+    intervals (the point figures are checked above against statsmodels and a published example)."""
     by_claim = {}
     for claim, _, value in units:
         by_claim.setdefault(claim, []).append(value)
@@ -297,22 +299,94 @@ def reference_fleiss(units):
     return (p_bar - chance) / (1 - chance), p_bar
 
 
+@st.composite
+def missing_verdicts_equal_counts(draw):
+    """Claims each judged by its own subset of the reviewers, the subsets all of one size k >= 2,
+    beside claims that got a single verdict: verdicts are missing, their number per claim is not."""
+    palette = st.sampled_from(draw(few_ratings))
+    n_reviewers = draw(st.integers(2, 6))
+    k = draw(st.integers(2, n_reviewers))
+    units = []
+    for claim in range(draw(st.integers(1, 20))):
+        reviewers = draw(st.permutations(range(n_reviewers)))[:k]
+        units += [(claim, reviewer, draw(palette)) for reviewer in reviewers]
+    for claim in range(100, 100 + draw(st.integers(0, 4))):
+        units.append((claim, draw(st.integers(0, n_reviewers - 1)), draw(palette)))
+    return units
+
+
+@quick
+@given(missing_verdicts_equal_counts())
+def test_fleiss_with_missing_verdicts_matches_statsmodels_on_the_claims_judged_twice(units):
+    """Which reviewers judged a claim does not matter, and a claim with a single verdict carries no
+    agreement: the figure is statsmodels' Fleiss kappa of the claims with two or more verdicts."""
+    figure = fleiss_kappa(units)
+
+    assert_clean(figure)
+    by_claim = Counter(claim for claim, _, _ in units)
+    judged = sorted(claim for claim, n in by_claim.items() if n >= 2)
+    categories = sorted({value for claim, _, value in units if claim in judged})
+    if len(judged) < MIN_CLAIMS:
+        assert_missing(figure, contains="only one claim")
+        return
+    if len(categories) == 1:
+        assert_missing(figure, contains="only one rating")
+        return
+    table = np.zeros((len(judged), len(categories)))
+    for claim, _, value in units:
+        if claim in judged:
+            table[judged.index(claim), categories.index(value)] += 1
+    assert figure.value == pytest.approx(statsmodels_fleiss_kappa(table), abs=1e-12)
+    assert (figure.n_claims, figure.n_verdicts) == (len(judged), int(table.sum()))
+
+
 @quick
 @given(sparse_units())
-def test_fleiss_and_percent_agreement_with_missing_verdicts(units):
-    kappa, agreement = fleiss_kappa(units), percent_agreement(units)
+def test_percent_agreement_with_missing_verdicts_is_the_mean_share_of_agreeing_pairs(units):
+    """Fleiss (1971) defines a claim's agreement as the share of agreeing pairs among its verdicts;
+    here the pairs are enumerated, whatever number of verdicts each claim got."""
+    figure = percent_agreement(units)
 
-    assert_clean(kappa)
-    assert_clean(agreement)
-    expected_kappa, expected_agreement = reference_fleiss(units)
-    if expected_kappa is None:
-        assert kappa.value is None
+    assert_clean(figure)
+    by_claim = {}
+    for claim, _, value in units:
+        by_claim.setdefault(claim, []).append(value)
+    shares = [
+        statistics.mean(a == b for a, b in itertools.combinations(values, 2))
+        for values in by_claim.values()
+        if len(values) >= 2
+    ]
+    if not shares:
+        assert figure.value is None
     else:
-        assert kappa.value == pytest.approx(expected_kappa, abs=1e-12)
-    if expected_agreement is None:
-        assert agreement.value is None
-    else:
-        assert agreement.value == pytest.approx(expected_agreement, abs=1e-12)
+        assert figure.value == pytest.approx(statistics.mean(shares), abs=1e-12)
+        assert figure.n_claims == len(shares)
+
+
+# Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed., computes Fleiss' kappa with missing
+# ratings on 4 raters x 12 units (irrCAC's raw_4raters; R's cac.raw4raters), the very data of
+# Krippendorff (2011) above. Its observed agreement over the 11 units rated twice or more is
+# P_a = 0.81818 (irrCAC 0.4.4: pa 0.81818, pe 0.23872, kappa 0.76117). Gwet's chance agreement
+# averages each unit's shares of the ratings and counts unit 12's lone rating; this implementation
+# weighs every pairable verdict alike, which gives Krippendorff's (2011) published marginals of the
+# coincidence matrix, n_c = 9, 13, 10, 5, 3 of n = 40 (irrCAC's Krippendorff pe: 0.24), so
+# P_e = 0.24 and kappa = (0.81818 - 0.24) / 0.76. irrCAC itself cannot join the test dependencies:
+# 0.4.4 pins scipy==1.12.0, which has no wheels for Python 3.13, and pandas below 3.
+GWET_2014_OBSERVED_AGREEMENT = 0.81818
+KRIPPENDORFF_2011_MARGINALS = (9, 13, 10, 5, 3)
+
+
+def test_fleiss_with_missing_ratings_gwet_2014_worked_example():
+    units = krippendorff_2011_units()
+    n = sum(KRIPPENDORFF_2011_MARGINALS)
+    chance = sum((count / n) ** 2 for count in KRIPPENDORFF_2011_MARGINALS)
+
+    agreement, kappa = percent_agreement(units), fleiss_kappa(units)
+
+    assert agreement.value == pytest.approx(GWET_2014_OBSERVED_AGREEMENT, abs=5e-6)
+    assert chance == pytest.approx(0.24)
+    assert kappa.value == pytest.approx((GWET_2014_OBSERVED_AGREEMENT - chance) / (1 - chance), abs=1e-5)
+    assert (kappa.n_claims, kappa.n_verdicts) == (11, 40)
 
 
 def reference_alpha(units, level):

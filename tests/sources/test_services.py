@@ -1,9 +1,11 @@
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
-from sources import services
 from sources.models import Domain, Kind, Reliability, Source
 from sources.selectors import sources_of_projects
 from sources.services import (
@@ -83,14 +85,65 @@ def test_get_or_create_says_whether_the_source_is_new_and_details_only_apply_to_
     assert Source.objects.get(pk=source.pk).kind == Kind.DATASET
 
 
-def test_losing_a_creation_race_returns_the_winners_source(monkeypatch):
-    """Another request inserts the row between the lookup and the insert: its row comes back."""
+def wait_until_a_query_waits_for_a_lock(timeout: float = 10.0) -> bool:
+    """Whether, within ``timeout``, another connection to this database is blocked on a lock (read
+    from PostgreSQL's own pg_stat_activity, on this thread's connection)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two open transactions, which PostgreSQL's row locks order",
+)
+def test_losing_a_creation_race_returns_the_winners_source():
+    """Another transaction has inserted the page's row but not committed when this one looks it up:
+    the lookup misses it, the insert waits on the unique index until the winner commits, and the
+    winner's row comes back (with this caller's title, since it had none)."""
     project = make_project()
-    winner = find_or_create_source(project=project, url="https://example.org/race")
-    monkeypatch.setattr(services, "source_at", lambda project, url: None)
-    source, created = get_or_create_source(project=project, url="https://example.org/race", title="Race")
+    url = "https://example.org/race"
+    inserted, commit, blocked = threading.Event(), threading.Event(), threading.Event()
+    winner = {}
+
+    def insert_and_hold():
+        try:
+            with transaction.atomic():
+                winner["source"] = find_or_create_source(project=project, url=url)
+                inserted.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    def release_once_blocked():
+        try:
+            if wait_until_a_query_waits_for_a_lock():
+                blocked.set()
+            commit.set()
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=insert_and_hold)
+    holder.start()
+    assert inserted.wait(10)
+    releaser = threading.Thread(target=release_once_blocked)
+    releaser.start()
+    source, created = get_or_create_source(project=project, url=url, title="Race")
+    holder.join()
+    releaser.join()
+
+    assert blocked.is_set(), "the insert never waited for the uncommitted row"
     assert not created
-    assert source.pk == winner.pk
+    assert source.pk == winner["source"].pk
     assert source.title == "Race"
     assert Source.objects.count() == 1
 
