@@ -18,7 +18,7 @@ field is left out, so that a field added later cannot be silently dropped from b
 
 import datetime
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -78,7 +78,7 @@ class Table:
     by table name; ``tags`` is the name of a many-to-many field to the tags table. A project
     foreign key is the imported project. ``scope`` holds the lookups (OR-ed) that reach the
     project from this model. ``ids`` are plain integer columns holding ids, remapped by
-    :func:`history_ids`.
+    :meth:`Importer.remap_history`.
     """
 
     name: str
@@ -469,7 +469,9 @@ class Importer:
         for index, row in enumerate(rows):
             if not isinstance(row, dict) or not isinstance(row.get("username"), str):
                 self.fail(f"users row {index}", "has no username.")
-        usernames = {row["username"] for row in rows}
+        usernames = Counter(row["username"] for row in rows)
+        if twice := sorted(name for name, n in usernames.items() if n > 1):
+            self.fail("users", f"names {', '.join(twice)} more than once.")
         self.users = {user.username: user for user in User.objects.filter(username__in=usernames)}
         missing = []
         for index, row in enumerate(rows):

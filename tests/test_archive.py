@@ -451,6 +451,34 @@ def test_an_inconsistent_archive_is_refused_naming_the_row_and_writes_nothing(ta
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"required_verdicts": 0}, "breaks a rule of the database"),
+        ({"review_url_template": "https://desk.example.org/{nope}"}, "project, review_url_template"),
+        ({"created_by": 7}, "who is not among the archive's users"),
+    ],
+)
+def test_bad_project_settings_in_an_archive_are_refused_and_write_nothing(change, says):
+    data = archive_of_a_small_project()
+    data["project"].update(change)
+    counts = (Project.objects.count(), User.objects.count())
+    with pytest.raises(ArchiveError) as caught:
+        import_project(data)
+    assert says in caught.value.messages[0]
+    assert (Project.objects.count(), User.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_an_archive_naming_a_new_person_twice_is_refused():
+    data = archive_of_a_small_project()
+    data["users"] += [{"username": "newcomer"}, {"username": "newcomer"}]
+    with pytest.raises(ArchiveError):
+        import_project(data)
+    assert not User.objects.filter(username="newcomer").exists()
+
+
+@pytest.mark.django_db
 def test_the_import_command_reports_a_refused_archive(tmp_path):
     path = tmp_path / "old.json"
     data = archive_of_a_small_project()
