@@ -23,9 +23,7 @@ app_name = "annotations"
 urlpatterns = [
     path("projects/<int:project_id>/", projects.project_home, name="project-home"),
     path("projects/<int:project_id>/archive/", archive.project_archive, name="project-archive"),
-    path(
-        "projects/<int:project_id>/archive/download/", archive.archive_download, name="archive-download"
-    ),
+    path("projects/<int:project_id>/archive/download/", archive.archive_download, name="archive-download"),
     path("projects/import-archive/", archive.archive_import, name="archive-import"),
     path("projects/<int:project_id>/articles/", articles.article_list, name="article-list"),
     path("projects/<int:project_id>/articles/import/", articles.article_import, name="article-import"),
