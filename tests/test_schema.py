@@ -242,6 +242,7 @@ def test_the_token_endpoint_answers_as_documented(schema, settings):
         client.post(TOKEN_PATH, {"username": user.username, "password": "guess"}, format="json")
     throttled = client.post(TOKEN_PATH, {"username": user.username, "password": PASSWORD}, format="json")
     assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
     conforms(schema, TOKEN_PATH, "post", throttled)
 
 
@@ -393,3 +394,26 @@ def test_span_disagreements_and_text_imports_answer_null_as_documented(schema):
     found = client.get("/api/v1/disagreements/")
     assert [row["severity"] for row in found.json()["results"]] == [None]
     contract.check_django(found)
+
+
+def test_request_bodies_are_documented_as_json_only(schema):
+    bodies = [(path, method, op) for path, method, op in operations(schema) if "requestBody" in op]
+    assert any(path == TOKEN_PATH for path, _method, _op in bodies)
+    for path, method, operation in bodies:
+        assert set(operation["requestBody"]["content"]) == {"application/json"}, f"{method} {path}"
+
+
+def test_a_form_body_is_refused_with_the_documented_415(schema):
+    user = make_user()
+    response = Client().post(TOKEN_PATH, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 415
+    conforms(schema, TOKEN_PATH, "post", response)
+
+
+def test_every_operation_can_answer_503_with_retry_after(schema):
+    for path, method, operation in operations(schema):
+        answer = operation["responses"]["503"]
+        assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}, path
+    throttled = responses(schema, TOKEN_PATH, "post")["429"]
+    assert throttled["headers"]["Retry-After"]["required"] is True

@@ -16,7 +16,10 @@ Which codes an operation gets is read from the view and the operation itself:
   and paginated lists (a page past the end);
 - 409 and 412: where a view declares them with ``extend_schema(responses=...)``;
 - 415: a request body of a media type the API does not read;
-- 429: throttled views.
+- 429: throttled views;
+- 503: every operation (the database cannot be reached; nothing was written).
+
+429 and 503 carry ``Retry-After``, the seconds to wait before trying again.
 
 Codes a view declares keep their description; the body shape is filled in when the
 declaration gives none. Writes are not paginated or filtered, whatever their answer lists.
@@ -80,6 +83,14 @@ DESCRIPTIONS = {
     "412": "The If-Match ETag (or `version`) is stale: the object changed since it was read.",
     "415": "A request body of a media type the API does not read.",
     "429": "Too many requests from this client; Retry-After says when to try again.",
+    "503": "The database cannot be reached, and nothing changed; Retry-After says when to try again.",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+    }
 }
 # 409 answers in the ValidationError shape (StateConflict is a ValidationError); 400 in both.
 SHAPES = {"400": ("ValidationError", "Error"), "409": ("ValidationError",)}
@@ -167,6 +178,7 @@ class AutoSchema(openapi.AutoSchema):
             codes["415"] = DESCRIPTIONS["415"]
         if self.view.get_throttles():
             codes["429"] = DESCRIPTIONS["429"]
+        codes["503"] = DESCRIPTIONS["503"]
         return codes
 
     def add_errors(self, operation) -> None:
@@ -176,6 +188,8 @@ class AutoSchema(openapi.AutoSchema):
         for code, response in responses.items():
             if code.startswith(("4", "5")):
                 self.fill_error_response(code, response)
+            if code in ("429", "503"):
+                response.setdefault("headers", {}).update(RETRY_AFTER)
         operation["responses"] = dict(sorted(responses.items()))
 
     def fill_error_response(self, code: str, response: dict) -> None:
