@@ -411,7 +411,7 @@ def test_a_form_body_is_refused_with_the_documented_415(schema):
 
 
 def test_every_operation_can_answer_503_with_retry_after(schema):
-    for path, method, operation in operations(schema):
+    for path, _method, operation in operations(schema):
         answer = operation["responses"]["503"]
         assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
         assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}, path
