@@ -189,7 +189,7 @@ def work_import(request, project_id):
 def job_of(request, project) -> ImportJob:
     """The project's Label Studio or W3C import job named by ``?job=``; 404 for any other."""
     job_id = request.GET["job"]
-    if not job_id.isdigit():
+    if not (job_id.isascii() and job_id.isdigit() and len(job_id) < 19):
         raise Http404("No such import.")
     job = get_import_job_for(request.user, int(job_id))
     if job.project_id != project.id or job.kind not in KINDS:

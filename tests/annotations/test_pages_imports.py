@@ -186,7 +186,8 @@ def test_a_large_file_is_imported_by_a_job_whose_progress_and_report_the_page_sh
     done = client.get(job_page)
     assert b"What the import did" in done.content
     assert done.context["report_data"]["created"]["articles"] == 1001
-    assert client.get(url(desk) + "?job=abc").status_code == 404
+    for odd in ("abc", "²", "9" * 30, ""):
+        assert client.get(url(desk) + f"?job={odd}").status_code == 404
     other = make_desk()
     assert (
         client_for(other.annotator)
