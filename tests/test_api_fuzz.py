@@ -41,6 +41,7 @@ from werkzeug.datastructures import MultiDict
 
 from annotations.models import Disagreement, DisagreementKind, Role
 from annotations.services.annotations import create_annotation
+from annotations.services.jobs import request_url_import
 from annotations.services.projects import add_member
 from annotations.services.review import adjudicate
 from sources.services import set_domain_reliability
@@ -114,6 +115,9 @@ class World:
         domain, _created = set_domain_reliability(
             project=desk.project, domain="example.org", reliability="high"
         )
+        job = request_url_import(
+            actor=desk.annotator, project_id=desk.project.id, url="https://news.example.org/flood"
+        )
         verdict = disputed.verdicts.order_by("id").first()
         evidence = verdict.evidence.first()
 
@@ -146,6 +150,7 @@ class World:
             "w3c-articles": article.id,
             "revisions": 1,
             "members": desk.annotator.username,
+            "imports": job.id,
         }
         # Ids that bodies and filters name, by field.
         self.fields = {
