@@ -249,3 +249,36 @@ def test_offset_conversion_by_hand():
         10: 8,
         14: 12,
     }
+
+
+def tasks_judged_by_two(n: int) -> list[dict]:
+    region = {"start": 5, "end": 6, "text": "🐱", "labels": ["Claim"]}
+    work = [
+        {"id": "r", "type": "labels", "value": region},
+        {"id": "r", "type": "choices", "value": {"choices": ["Vrai"]}},
+    ]
+    return [
+        {
+            "id": number,
+            "data": {"text": f"Café 🐱 owners said prices rose 12%. Task {number}."},
+            "annotations": [{"completed_by": 1, "result": work}, {"completed_by": 2, "result": work}],
+        }
+        for number in range(n)
+    ]
+
+
+@pytest.mark.parametrize("n", [5, 40])
+def test_the_number_of_queries_does_not_grow_with_the_tasks(n, django_assert_max_num_queries):
+    """Articles, annotations and verdicts are written in bulk: 5 tasks or 40, by two reviewers
+    each, take the same few dozen queries."""
+    desk = make_desk()
+    authors = {"1": desk.reviewers[0].username, "2": desk.reviewers[1].username}
+    with django_assert_max_num_queries(50):
+        report = import_labelstudio(
+            actor=desk.editor,
+            project_id=desk.project.id,
+            export=tasks_judged_by_two(n),
+            mapping={"Vrai": "true"},
+            authors=authors,
+        )
+    assert (report.articles_created, report.annotations_created, report.verdicts_created) == (n, n, 2 * n)
