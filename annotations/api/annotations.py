@@ -1,3 +1,5 @@
+from functools import cached_property
+
 import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -127,7 +129,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
     @extend_schema_field(VerdictSerializer(many=True))
     def get_verdicts(self, annotation):
         user = self.context["request"].user
-        return VerdictSerializer(visible_verdicts(annotation, user), many=True, context=self.context).data
+        return self.verdict_list.to_representation(visible_verdicts(annotation, user))
+
+    @cached_property
+    def verdict_list(self) -> serializers.ListSerializer:
+        """One verdict serializer for every annotation a list shows: building its fields anew for
+        each annotation cost more than writing the verdicts."""
+        return VerdictSerializer(many=True, context=self.context)
 
 
 class AnnotationFilter(django_filters.FilterSet):
@@ -262,7 +270,7 @@ class AnnotationViewSet(
         payload.is_valid(raise_exception=True)
         placed = import_annotations(actor=request.user, items=payload.validated_data["annotations"])
         fresh = self.get_queryset().in_bulk([annotation.pk for annotation, _created in placed])
-        data = [self.get_serializer(fresh[annotation.pk]).data for annotation, _created in placed]
+        data = self.get_serializer([fresh[annotation.pk] for annotation, _created in placed], many=True).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

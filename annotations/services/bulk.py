@@ -70,7 +70,7 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
         article.id: article
         for article in articles_visible_to(actor)
         .select_related("project")
-        # No key update: see annotations.services.annotations.lock_article.
+        # No key update: see annotations.services.locks.lock_article.
         .select_for_update(of=("self",), no_key=True)
         .filter(pk__in=article_ids)
         .order_by("id")
@@ -111,6 +111,10 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
 def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]]:
     revisions = {article.current_revision_id for article in articles.values()}
     on_revisions = list(Annotation.objects.select_for_update().filter(revision__in=revisions, orphaned=False))
+    for annotation in on_revisions:
+        # Their articles are read already; without them, each reused span would read its article
+        # and project again.
+        annotation.article = articles[annotation.article_id]
     by_pk = {annotation.pk: annotation for annotation in on_revisions}
     existing = {
         (annotation.revision_id, annotation.start, annotation.end): annotation for annotation in on_revisions
@@ -142,8 +146,9 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
     if errors:
         raise ItemErrors("annotations", errors)
     try:
-        with transaction.atomic():
-            Annotation.objects.bulk_create([annotation for annotation, _ in new])
+        if new:
+            with transaction.atomic():
+                Annotation.objects.bulk_create([annotation for annotation, _ in new])
     except IntegrityError:
         raise StateConflict(
             "Someone highlighted some of these spans at the same moment; send the batch again.",

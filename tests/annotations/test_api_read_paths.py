@@ -55,3 +55,44 @@ def test_bulk_import_refuses_a_lone_surrogate_naming_the_item_and_field(field):
     assert response.status_code == 400
     assert response.json() == {"articles": {"1": {field: ["Surrogate characters are not allowed: U+D83D."]}}}
     assert client.get(f"/api/v1/articles/?project={desk.project.id}").json()["count"] == 0
+
+
+def bulk_claims(client, article, text, quotes):
+    items = []
+    for quote in quotes:
+        start = text.index(quote)
+        items.append(
+            {
+                "article": article.id,
+                "start": start,
+                "end": start + len(quote),
+                "quote": quote,
+                "verdict": {
+                    "rating": "false",
+                    "confidence": "high",
+                    "evidence": [{"url": "https://stats.example.org/table", "stance": "refutes"}],
+                },
+            }
+        )
+    return client.post("/api/v1/annotations/bulk/", {"annotations": items}, format="json")
+
+
+def test_bulk_verdicts_on_existing_spans_run_the_same_queries_for_one_item_or_five():
+    """A second reviewer's bulk request reuses the first one's spans; reading the claims' articles
+    and projects is done once for the batch, not once per reused span."""
+    desk = make_desk()
+    text = " ".join(f"Claim {i} says {i * 7} things." for i in range(10))
+    quotes = [f"Claim {i} says" for i in range(10)]
+    article = make_article(desk, text=text)
+    first, second = APIClient(), APIClient()
+    first.force_authenticate(desk.reviewers[0])
+    second.force_authenticate(desk.reviewers[1])
+    assert bulk_claims(first, article, text, quotes).status_code == 201
+    counts = []
+    for chosen in (quotes[:1], quotes[1:6]):
+        with CaptureQueriesContext(connection) as queries:
+            response = bulk_claims(second, article, text, chosen)
+        assert response.status_code == 201, response.content
+        assert [item["quote"] for item in response.json()] == chosen
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
