@@ -2,8 +2,11 @@
 (:mod:`annotations.imports.limits`) is queued as an ``ImportJob`` of kind ``labelstudio`` or
 ``w3c``, and a worker of Django's tasks framework runs it (:mod:`annotations.imports.tasks`).
 
-The job's ``payload`` holds the import's arguments (the export among them), its ``report`` what
-the import did, in the shape the API answers for an import done at once.
+The export travels as the task's argument, kept by the task backend, and never in the job's
+``payload``: every member of the project reads a job, and an export carries other reviewers'
+ratings (a Label Studio export's choices, the verdict bodies of a W3C export) that blind review
+hides from them. The payload says only what was asked (kind of export, its size, dry run); the
+``report``, once done, what the import did, in the shape the API answers for an import done at once.
 """
 
 from functools import partial
@@ -44,23 +47,32 @@ def queue_import(*, actor, kind: str, options: dict) -> ImportJob:
         project_id = get_article_for(actor, options["article_id"], role=Role.ANNOTATOR).project_id
     else:
         project_id = get_project_for(actor, options["project_id"], role=Role.ANNOTATOR).pk
-    job = ImportJob.objects.create(project_id=project_id, created_by=actor, kind=kind, payload=options)
-    transaction.on_commit(partial(enqueue, job.pk))
+    job = ImportJob.objects.create(
+        project_id=project_id, created_by=actor, kind=kind, payload=asked(kind, options)
+    )
+    transaction.on_commit(partial(enqueue, job.pk, options))
     return job
 
 
-def enqueue(job_id: int) -> None:
+def asked(kind: str, options: dict) -> dict:
+    """What a job's payload shows of its import: nothing of the export's content."""
+    if kind == ImportJob.Kind.W3C:
+        return {"article": options["article_id"], "dry_run": options["dry_run"]}
+    export = options["export"]
+    return {"tasks": len(export) if isinstance(export, list) else 1, "dry_run": options["dry_run"]}
+
+
+def enqueue(job_id: int, options: dict) -> None:
     # Imported here: the task module imports this one.
     from annotations.imports.tasks import run_file_import
 
-    run_file_import.enqueue(job_id)
+    run_file_import.enqueue(job_id, options)
 
 
-def run_queued(job: ImportJob) -> None:
+def run_queued(job: ImportJob, options: dict) -> None:
     """Run the job's import (``job`` is running) and mark the job done with the report, in one
     transaction, so that a job is done exactly when its import is in. Raises what the import
     raises, with nothing written."""
-    options = dict(job.payload)
     with transaction.atomic():
         if job.kind == ImportJob.Kind.W3C:
             report = import_w3c(actor=job.created_by, **options)

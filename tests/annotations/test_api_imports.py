@@ -125,6 +125,8 @@ def test_a_large_export_runs_as_a_job_and_the_job_reports_what_it_did(api_client
     run_worker()
     job = api_client.get(response["Location"]).json()
     assert job["status"] == "done", job
+    # Every member reads the job: it shows nothing of the export, whose ratings blind review hides.
+    assert job["payload"] == {"tasks": MAX_TASKS + 1, "dry_run": False}
     assert job["report"]["created"] == {"articles": MAX_TASKS + 1, "annotations": 1, "verdicts": 0}
     assert Annotation.objects.get().quote == "rose 3.2 metres"
 
