@@ -267,6 +267,18 @@ def test_a_generated_client_drives_the_review_workflow(api):
     w3c = call("w3c", "w3c_annotations_retrieve")(claim_id, client=rev1)
     assert w3c.headers["Content-Type"].startswith("application/ld+json")
 
+    # An import from a web address is a job, read back where Location points.
+    job = call("articles", "articles_create")(
+        client=ada,
+        body=model("ImportArticleFromUrlInputRequest")(
+            project=project_id, url="https://news.example.org/flood"
+        ),
+    )
+    assert job.status_code == 202
+    assert job.headers["Location"] == job.parsed.url
+    polled = call("imports", "imports_retrieve")(job.parsed.id, client=ada)
+    assert (polled.parsed.id, str(polled.parsed.status)) == (job.parsed.id, "queued")
+
     assert api.contract.total >= 30
 
 
@@ -321,4 +333,9 @@ def test_a_generated_client_gets_typed_errors(api):
 
     anonymous = call("projects", "projects_list")(client=api.anonymous())
     assert anonymous.status_code == 401
+
+    assert call("auth", "auth_token_revoke_create")(client=stranger).status_code == 200
+    revoked = call("projects", "projects_list")(client=stranger)
+    assert revoked.status_code == 401
+    assert isinstance(revoked.parsed, model("Error"))
     assert api.contract.checked[("post", 409)] == 1

@@ -417,3 +417,10 @@ def test_every_operation_can_answer_503_with_retry_after(schema):
         assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}, path
     throttled = responses(schema, TOKEN_PATH, "post")["429"]
     assert throttled["headers"]["Retry-After"]["required"] is True
+
+
+def test_a_body_offered_in_several_shapes_is_required_when_each_shape_needs_fields(schema):
+    body = schema["paths"]["/api/v1/articles/"]["post"]["requestBody"]
+    assert body["required"] is True
+    shape = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert len(schema["components"]["schemas"][shape]["oneOf"]) == 2

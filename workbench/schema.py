@@ -106,8 +106,20 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is not None:
             self.add_bounds(operation)
+            self.require_polymorphic_body(operation)
             self.add_errors(operation)
         return operation
+
+    def require_polymorphic_body(self, operation) -> None:
+        """A body offered in several shapes is required when each shape has required fields
+        (drf-spectacular reads that from one serializer only)."""
+        if "requestBody" not in operation:
+            return
+        serializer = force_instance(self.get_request_serializer())
+        if isinstance(serializer, PolymorphicProxySerializer):
+            shapes = [force_instance(each) for each in serializer.serializers]
+            if all(any(field.required for field in shape.fields.values()) for shape in shapes):
+                operation["requestBody"]["required"] = True
 
     def add_bounds(self, operation) -> None:
         paginator = self._get_paginator()
