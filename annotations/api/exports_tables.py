@@ -1,7 +1,13 @@
 from django.http import StreamingHttpResponse
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -128,12 +134,23 @@ ERRORS = {
 }
 
 
+ATTACHMENT = OpenApiParameter(
+    "Content-Disposition",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description='`attachment; filename="project-<id>-<name>.<extension>"`.',
+)
+
+
 def export_schema(*, operation_id: str, media_type: str, summary: str, description: str, example: str):
     return extend_schema_view(
         get=extend_schema(
             operation_id=operation_id,
             summary=summary,
             description=description,
+            parameters=[ATTACHMENT],
             responses={
                 (200, media_type): OpenApiResponse(
                     OpenApiTypes.STR,
