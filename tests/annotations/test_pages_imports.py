@@ -195,3 +195,18 @@ def test_a_large_file_is_imported_by_a_job_whose_progress_and_report_the_page_sh
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_import_job_opened_at_the_job_page_goes_to_the_page_that_reports_it(desk):
+    """/imports/{id}/ shows URL imports; a Label Studio job opened there redirects to the Bring
+    work in page that shows its progress and report, rather than a page about a missing address."""
+    from tests.annotations.test_api_imports import large_export
+
+    client = client_for(desk.annotator)
+    content = json.dumps(large_export()).encode()
+    response = client.post(url(desk), {"source": "labelstudio", "export_file": upload(content), "import": ""})
+    job_id = response["Location"].rsplit("=", 1)[1]
+    opened = client.get(f"/imports/{job_id}/")
+    assert opened.status_code == 302
+    assert opened["Location"] == f"{url(desk)}?job={job_id}"
