@@ -424,3 +424,17 @@ def test_a_body_offered_in_several_shapes_is_required_when_each_shape_needs_fiel
     assert body["required"] is True
     shape = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert len(schema["components"]["schemas"][shape]["oneOf"]) == 2
+
+
+def test_an_accept_header_without_json_answers_the_documented_406(schema):
+    desk = make_desk()
+    client = APIClient()
+    client.force_authenticate(desk.editor)
+    refused = client.get("/api/v1/projects/", HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 406
+    conforms(schema, "/api/v1/projects/", "get", refused)
+    exported = client.get(
+        f"/api/v1/exports/claims.csv?project={desk.project.id}", HTTP_ACCEPT="application/xml"
+    )
+    assert exported.status_code == 200
+    assert "406" not in responses(schema, "/api/v1/exports/claims.csv", "get")

@@ -15,6 +15,8 @@ Which codes an operation gets is read from the view and the operation itself:
 - 404: routes naming an object, writes whose body names one (an id, or an opaque bulk item),
   and paginated lists (a page past the end);
 - 409 and 412: where a view declares them with ``extend_schema(responses=...)``;
+- 406: an Accept header that admits none of the operation's media types (every operation
+  whose view negotiates; the exports answer their own media type whatever Accept says);
 - 415: a request body of a media type the API does not read;
 - 429: throttled views;
 - 503: every operation (the database cannot be reached; nothing was written).
@@ -34,7 +36,9 @@ from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.views import APIView
 
 from annotations.api.fields import IdField
 from workbench.filters import MAX_ID
@@ -79,6 +83,7 @@ DESCRIPTIONS = {
     "403-csrf": "A browser session sent no CSRF token.",
     "404": "No such object, or one of a project the caller is not a member of.",
     "404-list": "No such page (past the end, or not a page number).",
+    "406": "The Accept header admits none of the media types this operation answers.",
     "409": "The request clashes with the current state, and nothing changed.",
     "412": "The If-Match ETag (or `version`) is stale: the object changed since it was read.",
     "415": "A request body of a media type the API does not read.",
@@ -158,6 +163,13 @@ class AutoSchema(openapi.AutoSchema):
     def names_object_in_path(self) -> bool:
         return "{" in self.path
 
+    def negotiates(self) -> bool:
+        """Whether the view picks its answer's media type from Accept, refusing with 406."""
+        view = type(self.view)
+        return issubclass(view.content_negotiation_class, DefaultContentNegotiation) and (
+            view.perform_content_negotiation is APIView.perform_content_negotiation
+        )
+
     def is_paginated_list(self) -> bool:
         return not self.is_write() and self._is_list_view() and self._get_paginator() is not None
 
@@ -186,6 +198,8 @@ class AutoSchema(openapi.AutoSchema):
             not_found.append(DESCRIPTIONS["404-list"])
         if not_found:
             codes["404"] = " Or: ".join(not_found)
+        if self.negotiates():
+            codes["406"] = DESCRIPTIONS["406"]
         if has_body:
             codes["415"] = DESCRIPTIONS["415"]
         if self.view.get_throttles():
