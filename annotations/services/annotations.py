@@ -22,6 +22,7 @@ from annotations.models import (
 from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
 from annotations.services import history
 from annotations.services.disagreements import open_span_disagreements
+from annotations.services.locks import lock_article, lock_claims
 from annotations.services.review import refresh_statuses
 from workbench.errors import PreconditionFailed, StateConflict
 
@@ -155,31 +156,6 @@ def settle_spans(annotations: list[Annotation]) -> None:
     opened = open_span_disagreements(annotations)
     involved = {d.annotation_id for d in opened} | {d.other_annotation_id for d in opened}
     refresh_claims(involved)
-
-
-def lock_article(article: Article) -> Article:
-    """Take the article's row lock, which serializes the writers of its spans (highlights,
-    deletions, re-imports), and read it afresh under the lock.
-
-    FOR NO KEY UPDATE, not FOR UPDATE: a transaction that writes a claim row twice (a merge, a
-    re-opening) re-checks the claim's foreign keys at commit, taking FOR KEY SHARE on its article,
-    which FOR UPDATE blocks; the lock holder waiting for that transaction's claims would deadlock.
-    """
-    return (
-        Article.objects.select_related("project", "current_revision")
-        .select_for_update(of=("self",), no_key=True)
-        .get(pk=article.pk)
-    )
-
-
-def lock_claims(annotation_ids) -> list[Annotation]:
-    """Lock these claims in id order, the order every writer that locks several claims uses."""
-    return list(
-        Annotation.objects.select_for_update(of=("self",))
-        .select_related("article__project")
-        .filter(pk__in=annotation_ids)
-        .order_by("id")
-    )
 
 
 def refresh_claims(annotation_ids) -> None:

@@ -14,8 +14,9 @@ from annotations.html import html_to_text
 from annotations.models import Action, Annotation, Article, ArticleRevision, HistoryEntry, Role
 from annotations.permissions import get_article_for, get_project_for
 from annotations.services import history
-from annotations.services.annotations import lock_article, refresh_claims, span_disputants
+from annotations.services.annotations import refresh_claims, span_disputants
 from annotations.services.disagreements import close_span_disagreements_of
+from annotations.services.locks import lock_article
 from annotations.text import canonical_text
 from sources.normalization import normalize_url
 

@@ -26,6 +26,7 @@ from annotations.permissions import get_annotation_for, get_disagreement_for, ju
 from annotations.services import history
 from annotations.services.disagreements import OPEN, disputed_among, recompute_verdict_disagreements
 from annotations.services.evidence import EvidenceInput, attach_evidence
+from annotations.services.locks import lock_article
 from workbench.errors import StateConflict
 
 
@@ -233,7 +234,10 @@ def reopen(*, editor, annotation_id: int, reason: str = "") -> Annotation:
 
 
 def locked_pair(editor, disagreement: Disagreement) -> tuple[Annotation, Annotation]:
-    """Both annotations of a span disagreement, locked in id order (so concurrent merges cannot deadlock)."""
+    """Both annotations of a span disagreement, locked in id order (so concurrent merges cannot
+    deadlock), after their article: a highlight, which opens span disagreements under the article's
+    lock, then sees a merge either done or not begun, and never opens one with a claim merged away."""
+    lock_article(get_annotation_for(editor, disagreement.annotation_id, role=Role.EDITOR).article)
     first = get_annotation_for(editor, disagreement.annotation_id, role=Role.EDITOR, lock=True)
     second = get_annotation_for(editor, disagreement.other_annotation_id, role=Role.EDITOR, lock=True)
     return first, second

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from rest_framework.test import APIClient
 
 from annotations.models import (
@@ -486,3 +487,43 @@ def test_deleting_highlighting_merging_and_judging_overlapping_claims_at_once_ne
             )
             assert_statuses_are_derived(claims)
     print("\n" + tally.report("deletions, highlights, merges and judgements of overlapping claims"))
+
+
+def test_a_highlight_racing_a_merge_never_opens_a_disagreement_with_the_claim_merged_away():
+    """Each round, eight clients: merges of two overlapping claims either way, and new highlights
+    overlapping them. A highlight that comes after the merge overlaps only the kept claim; one that
+    came before had its disagreement with the merged claim closed by the merge: no open span
+    disagreement ever names a merged claim, and nothing fails."""
+    rounds = 8
+    desk = desk_with(reviewers=4, editors=4, required_verdicts=2)
+    tally = Tally()
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        for round_ in range(rounds):
+            article = make_article(desk, text=f"In round {round_} the harbour froze for ten days in March.")
+            narrow = make_annotation(desk, article=article, quote="ten days")
+            wide = make_annotation(desk, article=article, quote="ten days in March", author=desk.editor)
+            span = Disagreement.objects.get(kind="span", annotation=narrow, other_annotation=wide)
+            path = f"/api/v1/disagreements/{span.id}/merge/"
+            calls = [
+                Call("merge", desk.editors[0], "post", path, {"keep": wide.id}),
+                Call("merge", desk.editors[1], "post", path, {"keep": narrow.id}),
+                *(
+                    highlight(article, reviewer, quote)
+                    for reviewer, quote in zip(
+                        desk.reviewers,
+                        ("froze for ten", "for ten", "days in", "froze for ten days"),
+                        strict=True,
+                    )
+                ),
+                highlight(article, desk.annotator, "harbour froze for ten"),
+                highlight(article, desk.editors[2], "ten days in March."),
+            ]
+            codes = [code for code, _ in at_once(pool, calls, tally)]
+            assert sorted(codes[:2]) == [200, 409]
+            merged = Annotation.objects.filter(article=article, merged_into__isnull=False)
+            assert merged.count() == 1
+            assert not Disagreement.objects.filter(
+                Q(annotation__in=merged) | Q(other_annotation__in=merged), status="open"
+            ).exists()
+            assert_statuses_are_derived(Annotation.objects.filter(article=article))
+    print("\n" + tally.report("highlights racing merges"))
