@@ -4,7 +4,8 @@ Python's ``json`` decoder recurses once per nesting level, so ``[`` ten thousand
 raise ``RecursionError`` (a 500) before any serializer sees the body. The body is therefore read
 up to ``DATA_UPLOAD_MAX_MEMORY_SIZE`` and scanned iteratively for its nesting depth
 (``DATA_UPLOAD_MAX_JSON_DEPTH``) and its number of keys and items
-(``DATA_UPLOAD_MAX_JSON_FIELDS``) first; a body over any bound is a 400 naming that bound.
+(``DATA_UPLOAD_MAX_JSON_FIELDS``, or a view's own ``max_json_fields``) first; a body over any
+bound is a 400 naming that bound.
 """
 
 import io
@@ -45,5 +46,9 @@ class BoundedJSONParser(JSONParser):
         body = stream.read(max_size + 1) if stream is not None else b""
         if len(body) > max_size:
             raise ParseError(f"The request body is larger than {max_size} bytes.")
-        check_shape(body, settings.DATA_UPLOAD_MAX_JSON_DEPTH, settings.DATA_UPLOAD_MAX_JSON_FIELDS)
+        # A view that takes whole exports of other tools (their own bounds in bytes and items)
+        # may allow more keys and items than the rest of the API.
+        view = (parser_context or {}).get("view")
+        max_fields = getattr(view, "max_json_fields", None) or settings.DATA_UPLOAD_MAX_JSON_FIELDS
+        check_shape(body, settings.DATA_UPLOAD_MAX_JSON_DEPTH, max_fields)
         return super().parse(io.BytesIO(body), media_type, parser_context)

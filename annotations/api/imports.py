@@ -16,6 +16,7 @@ from annotations.imports.limits import (
     JOB_EXPORT_MAX_BYTES,
     JOB_MAX_TASKS,
     MAX_ANNOTATIONS,
+    MAX_JSON_FIELDS,
     MAX_TASKS,
     TOO_LARGE,
 )
@@ -153,6 +154,8 @@ JOB_LOCATION = OpenApiParameter(
 
 
 class ImportLabelStudioView(APIView):
+    max_json_fields = MAX_JSON_FIELDS
+
     @extend_schema(
         request=LabelStudioImportInput,
         responses={
@@ -193,6 +196,8 @@ class ImportLabelStudioView(APIView):
 
 
 class ImportW3CView(APIView):
+    max_json_fields = MAX_JSON_FIELDS
+
     @extend_schema(
         request=W3CImportInput,
         responses={

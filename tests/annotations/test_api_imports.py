@@ -173,3 +173,23 @@ def test_w3c_import_round_trips_through_the_api(api_client):
     assert sorted(Annotation.objects.filter(article=copy).values_list("start", "end", "quote")) == sorted(
         Annotation.objects.filter(article=article).values_list("start", "end", "quote")
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_with_more_keys_than_the_rest_of_the_api_allows_still_reaches_the_job(api_client, desk):
+    """The API's bodies hold at most DATA_UPLOAD_MAX_JSON_FIELDS keys and items; an export of
+    thousands of tasks holds more, and is still queued as a job rather than refused by the parser."""
+    from django.conf import settings
+
+    api_client.force_authenticate(desk.annotator)
+    tasks = [
+        {"id": number, "data": {"text": f"Task {number}.", "source": "wire", "language": "en"}}
+        for number in range(1, 15 * MAX_TASKS)
+    ]
+    export = body(desk, export=tasks, authors={})
+    assert json.dumps(export).count(",") > settings.DATA_UPLOAD_MAX_JSON_FIELDS
+    response = api_client.post(LS, export)
+    assert response.status_code == 202, response.json()
+    elsewhere = api_client.post("/api/v1/articles/bulk/", {"articles": tasks})
+    assert elsewhere.status_code == 400
+    assert "keys and items" in str(elsewhere.json())
