@@ -20,6 +20,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
             return None
         for keyword in self.keywords:
             if given[0].lower() == keyword.lower().encode():
+                # DRF builds its authenticators anew for each request: this names the one at hand.
                 self.keyword = keyword
                 return super().authenticate(request)
         return None
