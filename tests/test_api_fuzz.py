@@ -1,8 +1,8 @@
 """Every operation of the API, fuzzed through its own OpenAPI schema: every answer is one it documents.
 
-Schemathesis drives the real WSGI application in process, once per operation and caller: a
-reviewer, an editor, and an outsider (a member of another project only), with valid and invalid
-input alike. The project they call holds a bit of everything (articles, a claim in dispute, a span
+Schemathesis drives the real WSGI application in process, each operation with valid and invalid
+input alike, every input sent by an outsider (a member of another project only), a reviewer and an
+editor. The project they call holds a bit of everything (articles, a claim in dispute, a span
 disagreement, a resolved claim, verdicts with evidence, sources, a domain entry, history), and the
 ids the fuzzer generates for paths, bodies and filters are replaced, most of the time, by the ids
 of those objects of the right kind, so that operations reach their objects instead of answering
