@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from annotations.models import Annotation, Membership, Project, Role
+from annotations.models import Membership, Project, Role
 from annotations.models.projects import DEFAULT_REQUIRED_VERDICTS
 from annotations.permissions import get_project_for, require_role
+from annotations.services.locks import lock_claims_where, lock_project
 from annotations.services.review import refresh_statuses
 from workbench.errors import StateConflict
 
@@ -29,7 +30,7 @@ def create_project(*, creator, name: str, required_verdicts: int = DEFAULT_REQUI
 def update_project(*, actor, project_id: int, **changes) -> Project:
     """Change a project's settings (admins only). Locks the project row; a new number of required
     verdicts re-derives the status of every claim in the project."""
-    project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
+    project = lock_project(get_project_for(actor, project_id, role=Role.ADMIN))
     return change_project_settings(project=project, **changes)
 
 
@@ -46,12 +47,7 @@ def change_project_settings(*, project: Project, **changes) -> Project:
     project.save(update_fields=list(changes))
     if project.required_verdicts != required_before:
         # Statuses depend on how many verdicts a claim needs.
-        claims = (
-            Annotation.objects.select_for_update()
-            .select_related("article__project")
-            .filter(article__project=project)
-        )
-        refresh_statuses(list(claims))
+        refresh_statuses(lock_claims_where(article__project=project))
     return project
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from annotations.models import (
@@ -56,9 +56,32 @@ def independent_ratings(annotations: Sequence[Annotation]) -> dict[int, list[str
     return ratings
 
 
+def ratings_and_required(annotations: Sequence[Annotation]) -> tuple[dict[int, list[str]], dict[int, int]]:
+    """:func:`independent_ratings` of the claims, and the number of verdicts each claim's project
+    requires, in one query.
+
+    The number is read afresh, not taken from the claims' rows: a claim whose lock was waited for
+    comes with its project as the locking query first read it, from before a change of
+    ``required_verdicts`` that committed meanwhile (and re-derived every claim then, this one
+    still without the verdict now being added).
+    """
+    ratings, required = defaultdict(list), {}
+    rows = (
+        Annotation.objects.filter(pk__in=[annotation.pk for annotation in annotations])
+        .annotate(blind_verdict=FilteredRelation("verdicts", condition=Q(verdicts__independent=True)))
+        .order_by("pk", "blind_verdict__id")
+        .values_list("pk", "article__project__required_verdicts", "blind_verdict__blind_rating")
+    )
+    for annotation_id, needed, rating in rows:
+        required[annotation_id] = needed
+        if rating is not None:
+            ratings[annotation_id].append(rating)
+    return ratings, required
+
+
 def refresh_statuses(annotations: Sequence[Annotation]) -> None:
     """Re-derive the claims' verdict disagreements, then their ``status`` and ``final_rating``,
-    from their independent verdicts' blind ratings (:func:`independent_ratings`).
+    from their independent verdicts' blind ratings (:func:`ratings_and_required`).
 
     Call with the annotation rows locked, in the transaction that changed their verdicts or
     spans. A resolved claim keeps the rating its adjudication gave. Differing ratings are a
@@ -68,7 +91,7 @@ def refresh_statuses(annotations: Sequence[Annotation]) -> None:
     annotations = list({annotation.pk: annotation for annotation in annotations}.values())
     if not annotations:
         return
-    ratings = independent_ratings(annotations)
+    ratings, required = ratings_and_required(annotations)
     recompute_verdict_disagreements(annotations, ratings)
     disputed = disputed_among(annotations)
     changed = []
@@ -77,7 +100,7 @@ def refresh_statuses(annotations: Sequence[Annotation]) -> None:
             continue
         status, final = derived_status(
             ratings[annotation.pk],
-            annotation.article.project.required_verdicts,
+            required[annotation.pk],
             disputed=annotation.pk in disputed,
         )
         if (status, final) != (annotation.status, annotation.final_rating):

@@ -527,3 +527,40 @@ def test_a_highlight_racing_a_merge_never_opens_a_disagreement_with_the_claim_me
             ).exists()
             assert_statuses_are_derived(Annotation.objects.filter(article=article))
     print("\n" + tally.report("highlights racing merges"))
+
+
+def test_changing_the_required_verdicts_while_reviewers_submit_never_deadlocks():
+    """An admin changes how many verdicts a claim needs while seven reviewers submit verdicts with
+    evidence: every request succeeds (the project's lock leaves its key free for the verdicts'
+    commits, and the claims are locked in id order), and every status derives from the new number."""
+    rounds = 4
+    tally = Tally()
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        for round_ in range(rounds):
+            desk = desk_with(reviewers=CLIENTS - 1, required_verdicts=3)
+            words = ("One", "Two", "Three", "Four", "Five", "Six", "Seven")
+            article = make_article(desk, text=" ".join(f"{word}." for word in words))
+            claims = [make_annotation(desk, article=article, quote=word) for word in words]
+            sources = [{"url": f"https://example.org/{round_}/{n}", "stance": "supports"} for n in range(30)]
+            calls = [
+                Call(
+                    "settings",
+                    desk.admin,
+                    "patch",
+                    f"/api/v1/projects/{desk.project.id}/",
+                    {"required_verdicts": 1 + round_ % 2},
+                ),
+                *(
+                    Call(
+                        "submit",
+                        reviewer,
+                        "post",
+                        "/api/v1/verdicts/",
+                        {"annotation": claim.id, "rating": "true", "confidence": "high", "evidence": sources},
+                    )
+                    for reviewer, claim in zip(desk.reviewers, reversed(claims), strict=True)
+                ),
+            ]
+            assert [code for code, _ in at_once(pool, calls, tally)] == [200] + [201] * (CLIENTS - 1)
+            assert_statuses_are_derived(claims)
+    print("\n" + tally.report("project settings changed while verdicts come in"))
