@@ -139,6 +139,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas, each a URL like DATABASE_URL: GET requests read from them, everything else uses
+# the primary (workbench.routers). In tests each replica mirrors the primary's test database.
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{number}"] = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    ) | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["workbench.routers.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
+if DATABASE_ROUTERS:
+    # Before any view runs: a request that may write reads from the primary only.
+    MIDDLEWARE.insert(0, "workbench.routers.PrimaryForWritesMiddleware")
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock when a
     # transaction begins, so concurrent writers wait (busy_timeout) instead of failing midway.
@@ -258,7 +269,13 @@ SPECTACULAR_SETTINGS = {
 
 # Slow work (fetching an article from a URL) runs on Django's tasks framework; the queue is a
 # table of the database, worked by `manage.py db_worker` (README, "Workers in production").
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# TASKS_BACKEND names another backend of Django's tasks API (RQ, Celery) with no code change.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 # Fetching an article from a URL (annotations.fetching): the bounds of one fetch, redirects
 # included. Loopback addresses stay refused outside the tests that serve pages on 127.0.0.1.
 URL_IMPORT_TIMEOUT = float(os.environ.get("URL_IMPORT_TIMEOUT", "15"))
