@@ -1,17 +1,15 @@
 """POST /api/v1/imports/labelstudio/ and /api/v1/imports/w3c/: the report, dry runs, roles, bounds."""
 
-import io
 import json
-import signal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from annotations.imports.limits import JOB_EXPORT_MAX_BYTES, MAX_TASKS
 from annotations.models import Annotation, Article, ImportJob, Role, Verdict
 from annotations.services.projects import add_member
 from tests.factories import make_annotation, make_article, make_desk, make_user
+from tests.workers import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -90,16 +88,6 @@ def test_roles_and_outsiders(api_client, desk):
     article = make_article(desk)
     assert api_client.post(W3C, {"article": article.id, "export": []}).status_code == 404
     assert Article.objects.count() == 1
-
-
-def run_worker() -> None:
-    """One pass of the real database worker: every queued task, then it exits."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=io.StringIO())
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def large_export() -> list[dict]:

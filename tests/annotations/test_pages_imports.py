@@ -172,7 +172,8 @@ def test_the_page_takes_a_fixed_number_of_queries(desk, django_assert_max_num_qu
 def test_a_large_file_is_imported_by_a_job_whose_progress_and_report_the_page_shows(desk):
     """Over 1,000 tasks: the page queues a job and shows it queued (reloading itself); after the
     worker's pass it shows the job's report. A job of another project, or no job id, is 404."""
-    from tests.annotations.test_api_imports import large_export, run_worker
+    from tests.annotations.test_api_imports import large_export
+    from tests.workers import run_worker
 
     client = client_for(desk.annotator)
     content = json.dumps(large_export()).encode()

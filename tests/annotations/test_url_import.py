@@ -6,18 +6,16 @@ Pages come from ``tests.local_site`` on 127.0.0.1 only, with ``URL_IMPORT_ALLOW_
 except where the refusal is what is tested.
 """
 
-import io
-import signal
 from datetime import UTC, datetime
 
 import pytest
-from django.core.management import call_command
 
 from annotations.models import Article, ImportJob
 from annotations.services.projects import remove_member
 from annotations.tasks import run_import_job
 from tests.factories import make_desk, make_user
 from tests.local_site import LocalSite, article_html
+from tests.workers import run_worker
 
 # The worker manages its own database connections, as it does in production (it closes one it
 # finds in a transaction), so these tests commit for real instead of running in one transaction.
@@ -60,16 +58,6 @@ def queue_import(api_client):
         return api_client.post("/api/v1/articles/", body)
 
     return post
-
-
-def run_worker() -> None:
-    """One pass of the real database worker: every queued task, then it exits."""
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=io.StringIO())
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def job_of(api_client, response) -> dict:

@@ -1,17 +1,15 @@
 """Importing an article from its web address in a browser: the page follows the job while the
 database worker fetches the page from a local server, then links to the article."""
 
-import io
 import re
-import signal
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from annotations.models import Article, ImportJob
 from tests.factories import make_desk
 from tests.local_site import LocalSite, article_html
+from tests.workers import run_worker
 
 PAGE = article_html(
     title="Harbour flooded after the storm",
@@ -29,15 +27,6 @@ def site(settings):
     settings.URL_IMPORT_ALLOW_LOOPBACK = True
     with LocalSite() as local:
         yield local
-
-
-def run_worker() -> None:
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0, stdout=io.StringIO())
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def test_an_article_imported_from_its_address_appears_once_the_worker_ran(
