@@ -56,7 +56,7 @@ class ProjectAdmin(admin.ModelAdmin):
         if not change:
             become(obj, create_project(creator=request.user, **form.cleaned_data))
             return
-        project = Project.objects.select_for_update().get(pk=obj.pk)
+        project = Project.objects.select_for_update(no_key=True).get(pk=obj.pk)
         change_project_settings(
             project=project, **{name: form.cleaned_data[name] for name in form.changed_data}
         )
@@ -88,7 +88,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        article = Article.objects.select_for_update().get(pk=obj.pk)
+        article = Article.objects.select_for_update(no_key=True).get(pk=obj.pk)
         change_article(article=article, **{name: form.cleaned_data[name] for name in form.changed_data})
 
 

@@ -84,7 +84,8 @@ def get_project_for(user, project_id, *, role: Role = Role.ANNOTATOR, lock: bool
     """
     projects = projects_of(user)
     if lock:
-        projects = projects.select_for_update(of=("self",))
+        # No key update, as every writer locks a project (annotations.services.locks).
+        projects = projects.select_for_update(of=("self",), no_key=True)
     try:
         project = projects.get(pk=project_id)
     except (Project.DoesNotExist, ValueError, TypeError):
@@ -108,7 +109,8 @@ def get_article_for(user, article_id, *, role: Role = Role.ANNOTATOR, lock: bool
         project__in=member_projects(user)
     )
     if lock:
-        articles = articles.select_for_update(of=("self",))
+        # No key update, as every writer locks an article (annotations.services.locks).
+        articles = articles.select_for_update(of=("self",), no_key=True)
     try:
         article = articles.get(pk=article_id)
     except (Article.DoesNotExist, ValueError, TypeError):

@@ -206,7 +206,13 @@ class AnnotationFilter(django_filters.FilterSet):
     ),
     destroy=extend_schema(
         parameters=[IF_MATCH],
-        responses={204: None, 409: OpenApiResponse(description="Has verdicts (authors)."), 412: None},
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                description="Has verdicts (authors), or another claim was merged into it (`has_merged`)."
+            ),
+            412: None,
+        },
         summary="Delete an annotation (author before verdicts, editors always)",
     ),
 )
