@@ -469,7 +469,7 @@ def write(*, actor, project, tasks: list[Task], people: dict, mapping: dict, rep
             user = people.get(region.author)
             if user is None:
                 report.skip(
-                    region.where, "Its author is no member of this project, and no fallback was chosen."
+                    region.where, "Its author is not a member of this project, and no fallback was chosen."
                 )
                 continue
             item = by_author[user].setdefault(

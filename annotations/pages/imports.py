@@ -69,7 +69,7 @@ class LabelStudioForm(ExportForm):
     )
     fallback_author = forms.ChoiceField(
         required=False,
-        label="Work of authors who are no member",
+        label="Work of authors who are not members",
         help_text="Label Studio authors are matched to members by e-mail, then username.",
     )
 

@@ -133,7 +133,7 @@ def test_an_unmapped_author_is_reported_and_left_out_unless_a_fallback_is_chosen
     fallback member, the work becomes that member's."""
     report = run(desk, authors={}, dry_run=True)
     assert report.unmapped_authors == {"8": {"id": 8, "regions": 1}}
-    assert any("no member" in item.reason for item in report.skipped)
+    assert any("not a member" in item.reason for item in report.skipped)
     assert report.verdicts_created == 3
 
     report = run(desk, authors={}, fallback_author=desk.reviewers[0].username)
