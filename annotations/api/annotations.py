@@ -224,6 +224,10 @@ class AnnotationViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Highlighted claims. Each answer carries the annotation's ETag; an edit or a deletion sent
+    with If-Match (or a `version` in its body) answers 412 when the annotation changed since, and
+    changes nothing."""
+
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     etag_kind = "annotation"

@@ -128,6 +128,9 @@ class VerdictViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Verdicts, as blind review lets the caller see them. Each answer carries the verdict's ETag; an
+    edit sent with If-Match (or a `version` in its body) answers 412 when the verdict changed since."""
+
     serializer_class = VerdictSerializer
     filterset_class = VerdictFilter
     etag_kind = "verdict"
