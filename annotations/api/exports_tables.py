@@ -202,6 +202,10 @@ class TableExportView(ExportView):
     extension = "csv"
     table: tables.Table
 
+    @property
+    def name(self) -> str:
+        return self.table.name
+
     def stream(self, project, claims):
         return tables.csv_stream(self.table, project, claims)
 
@@ -219,7 +223,6 @@ def csv_example(table: tables.Table) -> str:
 )
 class ClaimsCsvView(TableExportView):
     table = tables.CLAIMS
-    name = "claims"
 
 
 @export_schema(
@@ -231,7 +234,6 @@ class ClaimsCsvView(TableExportView):
 )
 class ClaimVerdictsCsvView(TableExportView):
     table = tables.VERDICTS
-    name = "claims-verdicts"
 
 
 @export_schema(
@@ -243,7 +245,6 @@ class ClaimVerdictsCsvView(TableExportView):
 )
 class ClaimEvidenceCsvView(TableExportView):
     table = tables.EVIDENCE
-    name = "claims-evidence"
 
 
 @export_schema(

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import orjson
 from django.core.exceptions import EmptyResultSet
@@ -210,11 +211,17 @@ def native_date_times(cursor) -> None:
     """Read timestamptz columns with psycopg's own (compiled) loader rather than Django's, which
     takes twice as long for the same value: an aware date-time in the connection's time zone,
     UTC, which Django sets on every connection."""
+    cursor.adapters.register_loader(*timestamptz_loader())
+
+
+@cache
+def timestamptz_loader() -> tuple[int, type]:
+    """psycopg's own text loader of timestamptz and its type's oid, looked up once."""
     import psycopg
     from psycopg.pq import Format
 
     oid = psycopg.adapters.types["timestamptz"].oid
-    cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+    return oid, psycopg.adapters.get_loader(oid, Format.TEXT)
 
 
 def belonging_to(page: QuerySet[Annotation], related: QuerySet, claim: str = "annotation") -> QuerySet:
