@@ -1,0 +1,11 @@
+# Reserved for the change that fills it in; kept in the chain so parallel work does not collide.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("annotations", "0015_user_preferences"),
+    ]
+
+    operations = []
