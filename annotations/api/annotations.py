@@ -16,7 +16,12 @@ from annotations.models import Annotation, Confidence, Rating, Status, Verdict
 from annotations.models.annotations import CLAIM_MAX_LENGTH, TAG_NAME_MAX_LENGTH
 from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.selectors import annotations_visible_to, visible_verdicts
-from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
+from annotations.services.annotations import (
+    RECUT_SMALL_WORDS,
+    create_annotation,
+    delete_annotation,
+    update_annotation,
+)
 from annotations.services.bulk import import_annotations
 from annotations.services.review import reopen
 from workbench.filters import DateTimeFilter, IdFilter
@@ -72,6 +77,15 @@ class ReopenInput(serializers.Serializer):
 class UpdateAnnotationInput(serializers.Serializer):
     claim = serializers.CharField(allow_blank=True, required=False, max_length=CLAIM_MAX_LENGTH)
     tags = TagList
+    start = StrictIntegerField(
+        min_value=0,
+        required=False,
+        help_text="Re-cut: the new start, a code point offset in the claim's text (inclusive); "
+        "quote, prefix and suffix are read from the text.",
+    )
+    end = StrictIntegerField(
+        min_value=1, required=False, help_text="Re-cut: the new end, a code point offset (exclusive)."
+    )
     version = StrictIntegerField(
         required=False, help_text="The version last read; an alternative to If-Match."
     )
@@ -201,8 +215,20 @@ class AnnotationFilter(django_filters.FilterSet):
     partial_update=extend_schema(
         parameters=[IF_MATCH, ETAG],
         request=UpdateAnnotationInput,
-        responses={200: AnnotationSerializer, 412: OpenApiResponse(description="Stale If-Match or version.")},
-        summary="Change the claim text or tags (author, editors)",
+        responses={
+            200: AnnotationSerializer,
+            409: OpenApiResponse(
+                description="The claim has verdicts and the caller is not an editor (`has_verdicts`), "
+                "or a re-cut is refused: it changes more than a few words of a judged claim "
+                "(`recut_too_large`), other words are that claim already (`span_taken`), or the "
+                "claim is resolved, merged or orphaned."
+            ),
+            412: OpenApiResponse(description="Stale If-Match or version."),
+        },
+        summary="Change the claim text, tags or span (author, editors)",
+        description="A re-cut (`start`, `end` or both) keeps the claim's verdicts when the new span "
+        f"overlaps the old one and adds and drops at most {RECUT_SMALL_WORDS} words; the history keeps "
+        "the old span.",
     ),
     destroy=extend_schema(
         parameters=[IF_MATCH],

@@ -1,13 +1,16 @@
 """Annotations: highlighting a claim's words, changing its claim text and tags, deleting it."""
 
+import re
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from annotations.anchoring import context_of
+from annotations.limits import QUOTE_MAX_LENGTH
 from annotations.models import (
     Action,
     Annotation,
@@ -17,6 +20,7 @@ from annotations.models import (
     DisagreementStatus,
     Highlight,
     Role,
+    Status,
     Tag,
 )
 from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
@@ -179,6 +183,112 @@ def check_version(obj, expected_version: int | None) -> None:
         raise PreconditionFailed()
 
 
+# A re-cut is small, and the claim keeps its verdicts, when the new span still overlaps the old
+# one and the words it adds and drops together number at most this many. A word is a run of
+# characters between white space, as the reader's keys step over them, and a word cut in two
+# by either span counts whole: "10,000 troops" grown to "sent 10,000 troops to Russia" adds
+# three words and still names what the reviewers judged; a span moved to other words, or grown
+# by a clause, is a new claim.
+RECUT_SMALL_WORDS = 3
+WORD = re.compile(r"\S+")
+
+
+def words_changed(text: str, old: tuple[int, int], new: tuple[int, int]) -> int | None:
+    """How many words a move of the span ``old`` to ``new`` (``(start, end)`` offsets of ``text``)
+    adds and drops; None when the two spans do not overlap."""
+    (old_start, old_end), (new_start, new_end) = old, new
+    if new_start >= old_end or old_start >= new_end:
+        return None
+    count = 0
+    for low, high in ((old_start, new_start), (old_end, new_end)):
+        low, high = min(low, high), max(low, high)
+        if low == high:
+            continue
+        # Widen to the whole words the changed stretch touches, so a word cut in two counts once.
+        while low > 0 and not text[low - 1].isspace() and not text[low].isspace():
+            low -= 1
+        while high < len(text) and not text[high].isspace() and not text[high - 1].isspace():
+            high += 1
+        count += len(WORD.findall(text, low, high))
+    return count
+
+
+def recut_is_small(text: str, old: tuple[int, int], new: tuple[int, int]) -> bool:
+    """The one rule of which re-cuts keep a claim's verdicts (see ``RECUT_SMALL_WORDS``)."""
+    changed = words_changed(text, old, new)
+    return changed is not None and changed <= RECUT_SMALL_WORDS
+
+
+def check_recut(actor, annotation: Annotation, start: int, end: int) -> None:
+    """Raise when ``annotation`` may not move to ``start``..``end``: ValidationError naming the
+    field for a span that does not fit its text, StateConflict for a claim whose words cannot
+    move (merged away, orphaned, resolved, other words already a claim) or whose verdicts would
+    no longer judge its words (``has_verdicts`` for non-editors, ``recut_too_large``)."""
+    text = annotation.revision.text
+    check_span(text, start=start, end=end, quote=text[start:end], prefix=None, suffix=None)
+    if end - start > QUOTE_MAX_LENGTH:
+        raise ValidationError({"end": [f"A highlight holds at most {QUOTE_MAX_LENGTH} characters."]})
+    if annotation.merged_into_id is not None:
+        raise StateConflict("This claim was merged into another; re-cut that one.", code="merged")
+    if annotation.orphaned:
+        raise StateConflict(
+            "The words of this claim are not in the article's current text; it cannot be re-cut.",
+            code="orphaned",
+        )
+    if annotation.status == Status.RESOLVED:
+        raise StateConflict(
+            "This claim is resolved: its rating was given on these words. Re-open it to re-cut it.",
+            code="resolved",
+        )
+    taken = (
+        Annotation.objects.filter(revision=annotation.revision, start=start, end=end, orphaned=False)
+        .exclude(pk=annotation.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise StateConflict(f"Claim #{taken} already marks exactly these words.", code="span_taken")
+    n_verdicts = annotation.verdicts.count()
+    if not n_verdicts:
+        return
+    if not can(actor, annotation.article.project, Role.EDITOR):
+        raise StateConflict(
+            "This claim already has verdicts; only an editor may re-cut it now.", code="has_verdicts"
+        )
+    if not recut_is_small(text, (annotation.start, annotation.end), (start, end)):
+        raise StateConflict(
+            f"This re-cut changes more than {RECUT_SMALL_WORDS} words (or leaves the old words), so "
+            f"the claim's {n_verdicts} verdict{pluralize(n_verdicts)} would no longer judge its words. "
+            "Highlight the new words as a claim of their own instead.",
+            code="recut_too_large",
+        )
+
+
+def move_span(annotation: Annotation, start: int, end: int) -> set[int]:
+    """Put ``annotation`` (locked, under its article's lock) on ``start``..``end``, its quote and
+    context read from its text, and settle its span disagreements: those with claims it no longer
+    overlaps close, new overlaps open. Returns the ids of the claims whose status may change."""
+    text = annotation.revision.text
+    annotation.start, annotation.end, annotation.quote = start, end, text[start:end]
+    annotation.prefix, annotation.suffix = context_of(text, start, end)
+    before = span_disputants([annotation.pk]) - {annotation.pk}
+    still = set(
+        Annotation.objects.filter(pk__in=before, start__lt=end, end__gt=start).values_list("pk", flat=True)
+    )
+    if gone := before - still:
+        Disagreement.objects.filter(
+            Q(annotation=annotation, other_annotation__in=gone)
+            | Q(other_annotation=annotation, annotation__in=gone),
+            kind=DisagreementKind.SPAN,
+            status=DisagreementStatus.OPEN,
+        ).update(
+            status=DisagreementStatus.CLOSED,
+            closed_at=timezone.now(),
+            resolution="A claim was re-cut: the two spans no longer overlap.",
+        )
+    return before | {annotation.pk}
+
+
 @transaction.atomic
 def update_annotation(
     *,
@@ -187,20 +297,41 @@ def update_annotation(
     expected_version: int | None = None,
     claim: str | None = None,
     tags: Sequence[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
 ) -> Annotation:
-    """Change an annotation's claim text or tags (its author, editors and admins).
+    """Change an annotation's claim text, tags or span (its author, editors and admins).
 
-    Once the claim has a verdict, its claim text is what the reviewers judged: only an editor or
-    an admin may change it then (others get StateConflict ``has_verdicts``; the author may still
-    change the tags), and ``claim_changed_at`` records when, so that the reviewers whose verdicts
-    predate it are shown the change. Locks the annotation. Raises PreconditionFailed when
-    ``expected_version`` is stale. Changes nothing when it raises.
+    Once the claim has a verdict, its claim text and its words are what the reviewers judged: only
+    an editor or an admin may change them then (others get StateConflict ``has_verdicts``; the
+    author may still change the tags), and ``claim_changed_at`` records when, so that the
+    reviewers whose verdicts predate it are shown the change. A re-cut (``start`` or ``end``, the
+    other kept) reads the quote and context from the text; it keeps the verdicts only when it is
+    small (:func:`recut_is_small`), and is refused otherwise (:func:`check_recut`). Raises
+    PreconditionFailed when ``expected_version`` is stale. Changes nothing when it raises.
+
+    A re-cut locks the article first and then the claim and the claims it overlaps, as a deletion
+    does, since it moves span disagreements; other changes lock the annotation alone.
     """
+    recut = start is not None or end is not None
+    if recut:
+        found = get_annotation_for(actor, annotation_id)
+        lock_article(found.article)
+        lock_claims({found.pk} | span_disputants([found.pk]))
     annotation = get_annotation_for(actor, annotation_id, lock=True)
     if not can_change_annotation(actor, annotation):
         raise PermissionDenied("Only its author or an editor may change this annotation.")
     check_version(annotation, expected_version)
     before = history.annotation_values(annotation, annotation.tags.values_list("name", flat=True))
+    involved: set[int] = set()
+    if recut:
+        start = annotation.start if start is None else start
+        end = annotation.end if end is None else end
+        if (start, end) != (annotation.start, annotation.end):
+            check_recut(actor, annotation, start, end)
+            if annotation.verdicts.exists():
+                annotation.claim_changed_at = timezone.now()
+            involved = move_span(annotation, start, end)
     if claim is not None and claim != annotation.claim:
         if annotation.verdicts.exists():
             if not can(actor, annotation.article.project, Role.EDITOR):
@@ -224,6 +355,11 @@ def update_annotation(
         before=before,
         after=history.annotation_values(annotation, annotation.tags.values_list("name", flat=True)),
     )
+    if involved:
+        opened = open_span_disagreements([annotation])
+        involved |= {d.other_annotation_id for d in opened} | {d.annotation_id for d in opened}
+        refresh_claims(involved)
+        annotation.refresh_from_db()
     return annotation
 
 
