@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from annotations.api.fields import IdField, OptionalURLField, TextField
 from annotations.api.jobs import ImportJobSerializer, job_accepted
-from annotations.limits import MAX_BULK, TEXT_MAX_LENGTH
+from annotations.limits import MAX_BULK, SEARCH_MAX_LENGTH, TEXT_MAX_LENGTH
 from annotations.models import Article, ArticleRevision
 from annotations.models.articles import (
     AUTHOR_MAX_LENGTH,
@@ -25,6 +25,7 @@ from annotations.models.articles import (
     TITLE_MAX_LENGTH,
 )
 from annotations.selectors import articles_visible_to
+from annotations.selectors.search import matching_articles
 from annotations.services.articles import (
     add_revision,
     import_articles,
@@ -205,7 +206,14 @@ class ImportedArticleSerializer(ArticleListSerializer):
 
 class ArticleFilter(django_filters.FilterSet):
     project = IdFilter(field_name="project_id")
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=SEARCH_MAX_LENGTH,
+        label=(
+            "Search: the title, publisher or author contains it, or the article's current text or one of "
+            "its claims matches it (on PostgreSQL by full-text search; quote a phrase)"
+        ),
+    )
     publisher = django_filters.CharFilter(lookup_expr="iexact")
     language = django_filters.CharFilter(lookup_expr="iexact")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -217,6 +225,9 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+
+    def filter_q(self, queryset, name, value):
+        return matching_articles(queryset, value)
 
 
 @extend_schema_view(

@@ -4,10 +4,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from annotations.limits import SEARCH_MAX_LENGTH
 from annotations.models import Status
 from annotations.pages.context import paginate, project_context, project_for
 from annotations.pages.forms import (
@@ -19,28 +19,42 @@ from annotations.pages.forms import (
 from annotations.selectors import (
     articles_with_claim_counts,
 )
+from annotations.selectors.search import mark_matches, with_matches
 from annotations.services.articles import import_or_revise_article
 from annotations.services.jobs import request_url_import
 from sources.normalization import MAX_URL_LENGTH
 
 
+class ArticleSearchForm(ArticleFilterForm):
+    q = forms.CharField(
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        label="Search titles, texts and claims",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
 @login_required
 @require_GET
 def article_list(request, project_id):
+    """The project's articles; a search (``q``) lists those whose title, text or claims match,
+    each with its matches marked (:mod:`annotations.selectors.search`)."""
     project = project_for(request, project_id)
-    form = ArticleFilterForm(request.GET or None)
+    form = ArticleSearchForm(request.GET or None)
     articles = articles_with_claim_counts(request.user, project)
+    query = ""
     if form.is_valid():
-        if q := form.cleaned_data["q"].strip():
-            articles = articles.filter(
-                Q(title__icontains=q) | Q(publisher__icontains=q) | Q(author__icontains=q)
-            )
+        if query := form.cleaned_data["q"].strip():
+            articles = with_matches(articles, query)
         if status := form.cleaned_data["status"]:
             articles = articles.filter(**{f"n_{status}__gt": 0})
         if form.cleaned_data["awaiting"]:
             articles = articles.filter(n_awaiting_me__gt=0)
+    page = paginate(request, articles)
+    if query:
+        mark_matches(page, query)
     context = project_context(project, "articles")
-    context.update(form=form, page=paginate(request, articles), statuses=Status.choices)
+    context.update(form=form, page=page, statuses=Status.choices, query=query)
     return render(request, "annotations/article_list.html", context, status=400 if form.errors else 200)
 
 
