@@ -29,6 +29,7 @@ from annotations.models.review import RESOLUTION_MAX_LENGTH
 from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.permissions import check_role_where_member
 from annotations.selectors import QUEUE_NAMES, adjudications_visible_to, disagreements_visible_to, queue
+from annotations.selectors.assignments import assigned_first, assigned_to_username
 from annotations.services.review import accept_converged_rating, adjudicate, keep_both, merge_annotations
 from workbench.filters import MAX_ID, IdFilter
 
@@ -295,8 +296,15 @@ class AdjudicationViewSet(
 
 
 class QueueFilter(AnnotationFilter):
+    assignee = django_filters.CharFilter(
+        method="filter_assignee", label="Assigned to this username (on its own or with its article)"
+    )
+
     class Meta(AnnotationFilter.Meta):
         fields = []
+
+    def filter_assignee(self, queryset, name, value):
+        return assigned_to_username(queryset, value)
 
 
 @extend_schema_view(
@@ -326,6 +334,8 @@ class QueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotFound(f"There is no queue named “{name}”; the queues are {', '.join(QUEUE_NAMES)}.")
         if name == "disputed":
             self.check_editor_of_requested_project()
+        if name == "to_review":
+            return assigned_first(self.request.user, queue(self.request.user, name))
         return queue(self.request.user, name)
 
     def check_editor_of_requested_project(self):

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from annotations.api.agreement import AgreementDetailView
 from annotations.api.annotations import AnnotationViewSet
 from annotations.api.articles import ArticleViewSet
+from annotations.api.assignments import AssignmentViewSet
 from annotations.api.exports import ClaimReviewDetailView, ClaimReviewListView, ClaimReviewSnippetView
 from annotations.api.exports_tables import (
     ClaimEvidenceCsvView,
@@ -31,12 +32,16 @@ router.register("adjudications", AdjudicationViewSet, basename="adjudication")
 
 members = MemberViewSet.as_view({"get": "list", "post": "create"})
 member = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
+assignments = AssignmentViewSet.as_view({"get": "list", "post": "create"})
+assignment = AssignmentViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 
 urlpatterns = [
     *router.urls,
     path("queues/<str:name>/", QueueViewSet.as_view({"get": "list"}), name="queue"),
     path("projects/<int:project_pk>/members/", members, name="member-list"),
     path("projects/<int:project_pk>/members/<str:username>/", member, name="member-detail"),
+    path("projects/<int:project_pk>/assignments/", assignments, name="assignment-list"),
+    path("projects/<int:project_pk>/assignments/<int:pk>/", assignment, name="assignment-detail"),
     path("agreement/", AgreementDetailView.as_view(), name="agreement"),
     path("exports/claimreview/", ClaimReviewListView.as_view(), name="claimreview-list"),
     path(

@@ -5,6 +5,7 @@ from annotations.models.annotations import Status as Status
 from annotations.models.annotations import Tag as Tag
 from annotations.models.articles import Article as Article
 from annotations.models.articles import ArticleRevision as ArticleRevision
+from annotations.models.assignments import Assignment as Assignment
 from annotations.models.history import Action as Action
 from annotations.models.history import HistoryEntry as HistoryEntry
 from annotations.models.history import ObjectType as ObjectType
