@@ -10,6 +10,7 @@ from annotations.models.history import Action as Action
 from annotations.models.history import HistoryEntry as HistoryEntry
 from annotations.models.history import ObjectType as ObjectType
 from annotations.models.jobs import ImportJob as ImportJob
+from annotations.models.preferences import UserPreferences as UserPreferences
 from annotations.models.projects import Membership as Membership
 from annotations.models.projects import Project as Project
 from annotations.models.projects import Role as Role

@@ -1,4 +1,5 @@
-// Every page: the shortcut list (`?`) and a polite live region for messages.
+// Every page: the shortcut list (`?`, unless the person turned single-key shortcuts off) and a
+// polite live region for messages.
 
 /** Whether a key press belongs to a text field (or carries a modifier) rather than to a shortcut. */
 export function isTyping(event) {
@@ -9,6 +10,14 @@ export function isTyping(event) {
   if (target.closest("textarea, select")) return true;
   const input = target.closest("input");
   return Boolean(input) && !["radio", "checkbox", "button", "submit", "reset"].includes(input.type);
+}
+
+/**
+ * Whether the person turned single-key shortcuts off in their preferences (WCAG 2.1.4): every
+ * single-key handler checks it; keys with a modifier, Escape and the buttons work either way.
+ */
+export function shortcutsOff() {
+  return document.body.dataset.shortcuts === "off";
 }
 
 /**
@@ -31,7 +40,7 @@ function showShortcuts() {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (event.key === "?" && !isTyping(event) && !event.defaultPrevented) {
+  if (event.key === "?" && !isTyping(event) && !event.defaultPrevented && !shortcutsOff()) {
     event.preventDefault();
     showShortcuts();
   }

@@ -1258,6 +1258,8 @@ SKIPPED_ROUTES = {
     "annotations:member-change": "admins change a role",
     "annotations:member-review-blind": "switches review_blind",
     "annotations:member-remove": "admins remove a member",
+    # A person's own settings: no project data.
+    "annotations:preferences": "the signed-in person's own keyboard preference",
 }
 # Django's admin answers staff only; no member of the desk is staff.
 SKIPPED_NAMESPACES = ("admin:",)
