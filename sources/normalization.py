@@ -3,7 +3,8 @@
 ``normalize_url`` gives the identity of a source: lowercase scheme and host (IDNA hosts in
 their ASCII form), no default port, no fragment, no tracking parameters (``utm_*``, click
 ids), the other query parameters kept in their order. Only absolute http and https
-addresses are accepted; anything else (``javascript:``, ``data:``, ``file:``, ``ftp:``,
+addresses are accepted (one written without its scheme, ``www.example.org/story``, is taken as
+https); anything else (``javascript:``, ``data:``, ``file:``, ``ftp:``,
 ``mailto:``, relative or host-less addresses, credentials in the address, over-long
 addresses) raises ValidationError with a sentence a reviewer can act on.
 """
@@ -44,6 +45,10 @@ TRACKING_PARAMETERS = frozenset(
 )
 
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# What people paste from an address bar: a dotted host name, perhaps a port, then a path, query
+# or nothing ("www.example.org/story", "example.org:8080/a"); "//example.org/" is one too.
+BARE_HOST = re.compile(r"(?://)?(?:[\w-]+\.)+[\w-]+(?::\d+)?(?:[/?#]|$)")
+ASSUMED_SCHEME = "https"
 check_web_url = URLValidator(schemes=list(WEB_SCHEMES))
 
 
@@ -52,7 +57,9 @@ def invalid(message: str, code: str) -> ValidationError:
 
 
 def check_address(raw: str) -> str:
-    """The address stripped of surrounding whitespace, if it may be a source at all."""
+    """The address stripped of surrounding whitespace, if it may be a source at all; an address
+    given without a scheme but starting with a host name gets ``https://``, as a browser's
+    address bar would."""
     if not isinstance(raw, str):
         raise invalid("Give the address as text.", "invalid_url")
     url = raw.strip()
@@ -62,6 +69,8 @@ def check_address(raw: str) -> str:
         raise invalid(
             f"Addresses longer than {MAX_URL_LENGTH:,} characters are not accepted.", "url_too_long"
         )
+    if BARE_HOST.match(url):
+        url = f"{ASSUMED_SCHEME}://{url.removeprefix('//')}"
     match = SCHEME.match(url)
     if match is None:
         raise invalid("Give the full address, starting with http:// or https://.", "relative_url")
