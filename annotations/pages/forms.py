@@ -52,6 +52,11 @@ class PageForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A browser cuts a paste at maxlength without a word; data-maxlength keeps it whole, so
+            # the form's message says what is too long, and static/js/counters.js counts it.
+            if "maxlength" in field.widget.attrs:
+                field.widget.attrs["data-maxlength"] = field.widget.attrs.pop("maxlength")
 
 
 class AnnotateForm(PageForm):
