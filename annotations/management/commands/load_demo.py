@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from annotations.demo import escalation
 from annotations.demo.articles import ADJUDICATIONS, ARTICLES, CLAIMS, SECOND_CUTS
 from annotations.models import Annotation, Project, Role
 from annotations.services.annotations import create_annotation
@@ -54,45 +55,9 @@ class Command(BaseCommand):
         for username, role, _name in DEMO_USERS[1:]:
             add_member(actor=users["admin"], project_id=project.id, username=username, role=role)
 
-        articles = [
-            import_article(
-                actor=users["annotator"],
-                project_id=project.id,
-                title=article["title"],
-                text=article["text"],
-                url=article["url"],
-                publisher=article["publisher"],
-                author=article["author"],
-                published_at=parse_datetime(article["published_at"]),
-                language=article["language"],
-            )
-            for article in ARTICLES
-        ]
-        for index, quote, claim, tags, verdicts in CLAIMS:
-            text = articles[index].current_revision.text
-            start = text.index(quote)
-            annotation, _created = create_annotation(
-                author=users["annotator"],
-                article_id=articles[index].id,
-                start=start,
-                end=start + len(quote),
-                quote=quote,
-                claim=claim,
-                tags=tags,
-            )
-            for username, (rating, confidence, rationale, evidence) in verdicts.items():
-                submit_verdict(
-                    reviewer=users[username],
-                    annotation_id=annotation.id,
-                    rating=rating,
-                    confidence=confidence,
-                    rationale=rationale,
-                    evidence=[
-                        {"url": url, "title": title, "stance": stance, "quote": passage}
-                        for url, title, stance, passage in evidence
-                    ],
-                )
-
+        articles = [self.import_article(users, project, article) for article in ARTICLES]
+        for index, *claim in CLAIMS:
+            self.highlight_and_judge(users, articles[index], *claim)
         for index, username, quote in SECOND_CUTS:
             text = articles[index].current_revision.text
             start = text.index(quote)
@@ -103,15 +68,66 @@ class Command(BaseCommand):
                 end=start + len(quote),
                 quote=quote,
             )
-        for index, quote, rating, rationale, evidence in ADJUDICATIONS:
-            claim = Annotation.objects.get(article=articles[index], quote=quote)
-            adjudicate(
-                editor=users["editor"],
-                annotation_id=claim.id,
+        for index, *adjudication in ADJUDICATIONS:
+            self.settle(users, articles[index], *adjudication)
+
+        # The lead article comes last, so that it heads the article list and the recent activity
+        # a newcomer sees first.
+        lead = self.import_article(users, project, escalation.ARTICLE)
+        for claim in escalation.CLAIMS:
+            self.highlight_and_judge(users, lead, *claim)
+        for adjudication in escalation.ADJUDICATIONS:
+            self.settle(users, lead, *adjudication)
+
+    def import_article(self, users, project, article):
+        return import_article(
+            actor=users["annotator"],
+            project_id=project.id,
+            title=article["title"],
+            text=article["text"],
+            url=article["url"],
+            publisher=article["publisher"],
+            author=article["author"],
+            published_at=parse_datetime(article["published_at"]),
+            language=article["language"],
+        )
+
+    def highlight_and_judge(self, users, article, quote, claim, tags, verdicts):
+        """The annotator highlights ``quote`` in ``article``; each named reviewer gives a verdict."""
+        text = article.current_revision.text
+        start = text.index(quote)
+        annotation, _created = create_annotation(
+            author=users["annotator"],
+            article_id=article.id,
+            start=start,
+            end=start + len(quote),
+            quote=quote,
+            claim=claim,
+            tags=tags,
+        )
+        for username, (rating, confidence, rationale, evidence) in verdicts.items():
+            submit_verdict(
+                reviewer=users[username],
+                annotation_id=annotation.id,
                 rating=rating,
+                confidence=confidence,
                 rationale=rationale,
                 evidence=[
                     {"url": url, "title": title, "stance": stance, "quote": passage}
                     for url, title, stance, passage in evidence
                 ],
             )
+
+    def settle(self, users, article, quote, rating, rationale, evidence):
+        """The editor adjudicates the claim of ``article`` whose words are ``quote``."""
+        claim = Annotation.objects.get(article=article, quote=quote)
+        adjudicate(
+            editor=users["editor"],
+            annotation_id=claim.id,
+            rating=rating,
+            rationale=rationale,
+            evidence=[
+                {"url": url, "title": title, "stance": stance, "quote": passage}
+                for url, title, stance, passage in evidence
+            ],
+        )
