@@ -31,7 +31,7 @@ from annotations.selectors import (
     claim_history,
     visible_verdicts,
 )
-from annotations.services.annotations import update_annotation
+from annotations.services.annotations import RECUT_SMALL_WORDS, update_annotation
 from annotations.services.review import (
     reopen,
 )
@@ -137,6 +137,7 @@ def panel_context(
         "conflict": conflict,
         "context_width": CONTEXT_WIDTH,
         "claimreview_snippet": claimreview_snippet(user, annotation),
+        "recut_small_words": RECUT_SMALL_WORDS,
     }
 
 

@@ -68,6 +68,8 @@ class AnnotateForm(PageForm):
     end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     quote = forms.CharField(strip=False, max_length=QUOTE_MAX_LENGTH, widget=forms.HiddenInput)
     revision = forms.IntegerField(widget=forms.HiddenInput)
+    # Set by "Save this long highlight": the reader asks before saving a long selection.
+    confirm_long = forms.BooleanField(required=False, widget=forms.HiddenInput)
     claim = forms.CharField(
         required=False,
         max_length=CLAIM_MAX_LENGTH,
@@ -120,6 +122,27 @@ class ClaimForm(PageForm):
         max_length=CLAIM_MAX_LENGTH,
         label="Claim in neutral words",
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RecutForm(PageForm):
+    """A claim's new span, in code points of its text: the panel's word keys, or a new selection,
+    fill these in."""
+
+    id_prefix = "recut"
+
+    start = forms.IntegerField(min_value=0, label="New start")
+    end = forms.IntegerField(min_value=1, label="New end")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DeleteClaimForm(PageForm):
+    id_prefix = "delete"
+
+    confirm = forms.BooleanField(
+        label="Yes, delete this claim",
+        error_messages={"required": "Tick “Yes, delete this claim” to delete it."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -1,10 +1,14 @@
-"""The article reader: the text with its highlighted claims, and highlighting a new one."""
+"""The article reader: the text with its highlighted claims, highlighting a new one, and
+correcting a highlight (re-cutting its words, deleting it) from the claim panel."""
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.models import Status
@@ -12,6 +16,8 @@ from annotations.pages.claims import claim_url, panel_context
 from annotations.pages.context import json_requested, project_context
 from annotations.pages.forms import (
     AnnotateForm,
+    DeleteClaimForm,
+    RecutForm,
     add_service_error,
 )
 from annotations.permissions import (
@@ -22,7 +28,33 @@ from annotations.selectors import (
     claim_for,
     claims_of_article,
 )
-from annotations.services.annotations import create_annotation
+from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
+from workbench.errors import PreconditionFailed, StateConflict
+
+# A claim is a sentence or two. A selection that crosses a paragraph break, holds more sentence
+# ends than LONG_SELECTION_SENTENCES or more code points than LONG_SELECTION_LENGTH (a drag that
+# started off screen, say) is saved only once the person confirms it.
+LONG_SELECTION_LENGTH = 400
+LONG_SELECTION_SENTENCES = 2
+# A full stop, question or exclamation mark (closing quotes and brackets may follow) before white
+# space or the end: "1.4 million" holds none.
+SENTENCE_END = re.compile(r"[.!?…]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+
+
+def long_selection(quote: str) -> str:
+    """Why ``quote`` is too long to save without asking, as a sentence; "" when it is not."""
+    if "\n" in quote:
+        reason = "crosses a paragraph break"
+    elif len(quote) > LONG_SELECTION_LENGTH:
+        reason = f"is {len(quote):,} characters long"
+    elif (sentences := len(SENTENCE_END.findall(quote))) > LONG_SELECTION_SENTENCES:
+        reason = f"holds {sentences} sentences"
+    else:
+        return ""
+    return (
+        f"This selection {reason}; a claim is usually a sentence or two. Check the selected words, "
+        "then save this long highlight, or select the words again."
+    )
 
 
 def reader_context(request, article, *, current: int | None = None, annotate_form=None) -> dict:
@@ -64,6 +96,11 @@ def article_detail(request, article_id):
 def annotation_create(request, article_id):
     article = get_article_for(request.user, article_id)
     form = AnnotateForm(request.POST, article=article)
+    warning = ""
+    if form.is_valid() and not form.cleaned_data["confirm_long"]:
+        warning = long_selection(form.cleaned_data["quote"])
+        if warning:
+            form.add_error(None, ValidationError(warning, code="long_selection"))
     if form.is_valid():
         try:
             annotation, created = create_annotation(
@@ -73,8 +110,9 @@ def annotation_create(request, article_id):
             add_service_error(form, error)
     if form.errors:
         if json_requested(request):
-            return JsonResponse({"errors": form.messages()}, status=400)
+            return JsonResponse({"errors": form.messages(), "confirm": bool(warning)}, status=400)
         context = reader_context(request, article, annotate_form=form)
+        context["long_selection"] = warning
         return render(request, "annotations/article_detail.html", context, status=400)
     url = claim_url(annotation)
     if json_requested(request):
@@ -86,3 +124,77 @@ def annotation_create(request, article_id):
     else:
         messages.info(request, "These exact words were highlighted already; here is that claim.")
     return HttpResponseRedirect(url)
+
+
+def reader_with_panel(request, annotation, *, status: int, **extra):
+    """The reader with this claim's panel open, carrying a refused correction's form or message."""
+    context = reader_context(request, annotation.article, current=annotation.id)
+    context.update(panel_context(request, annotation, conflict=extra.pop("conflict", "")))
+    context.update(extra)
+    return render(request, "annotations/article_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def annotation_recut(request, annotation_id):
+    """Move the claim's start or end (the panel's word keys, or a new selection). The service
+    decides whether its verdicts stay (small re-cuts) or the re-cut is refused."""
+    annotation = claim_for(request.user, annotation_id)
+    form = RecutForm(request.POST)
+    if not form.is_valid():
+        return reader_with_panel(request, annotation, status=400, recut_form=form)
+    data = form.cleaned_data
+    try:
+        fresh = update_annotation(
+            actor=request.user,
+            annotation_id=annotation.id,
+            expected_version=data["version"],
+            start=data["start"],
+            end=data["end"],
+        )
+    except StateConflict as error:
+        form.add_error(None, error)
+        return reader_with_panel(request, annotation, status=409, recut_form=form)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return reader_with_panel(request, annotation, status=400, recut_form=form)
+    except PreconditionFailed:
+        conflict = (
+            "This claim was changed by someone else after the panel was opened, so its words were not "
+            "moved. Its words as they are now are shown; re-cut them again if they still need it."
+        )
+        return reader_with_panel(
+            request, claim_for(request.user, annotation_id), status=412, conflict=conflict
+        )
+    if (fresh.start, fresh.end) == (annotation.start, annotation.end):
+        messages.info(request, "The highlight already covers these words; nothing changed.")
+    else:
+        messages.success(request, f"The highlight now reads “{fresh.quote[:200]}”.")
+    return HttpResponseRedirect(claim_url(fresh))
+
+
+@login_required
+@require_POST
+def annotation_delete(request, annotation_id):
+    """Delete the claim: its author while nobody has judged it, editors always (the service decides)."""
+    annotation = claim_for(request.user, annotation_id)
+    form = DeleteClaimForm(request.POST)
+    if not form.is_valid():
+        return reader_with_panel(request, annotation, status=400, delete_form=form)
+    try:
+        delete_annotation(
+            actor=request.user, annotation_id=annotation.id, expected_version=form.cleaned_data["version"]
+        )
+    except StateConflict as error:
+        form.add_error(None, error)
+        return reader_with_panel(request, annotation, status=409, delete_form=form)
+    except PreconditionFailed:
+        conflict = (
+            "This claim was changed by someone else after the panel was opened, so it was not deleted. "
+            "Look at it as it is now, then delete it again if it still should go."
+        )
+        return reader_with_panel(
+            request, claim_for(request.user, annotation_id), status=412, conflict=conflict
+        )
+    messages.success(request, f"Claim #{annotation.id} is deleted; its history keeps a record of it.")
+    return HttpResponseRedirect(reverse("annotations:article-detail", args=[annotation.article_id]))

@@ -11,6 +11,7 @@ from annotations.pages import (
     history,
     jobs,
     members,
+    next_claim,
     preferences,
     projects,
     reader,
@@ -52,6 +53,9 @@ urlpatterns = [
     path("annotations/<int:annotation_id>/", claims.annotation_detail, name="annotation-detail"),
     path("annotations/<int:annotation_id>/claim/", claims.annotation_edit, name="annotation-edit"),
     path("annotations/<int:annotation_id>/verdict/", claims.verdict_save, name="verdict-save"),
+    path("annotations/<int:annotation_id>/span/", reader.annotation_recut, name="annotation-recut"),
+    path("annotations/<int:annotation_id>/delete/", reader.annotation_delete, name="annotation-delete"),
+    path("projects/<int:project_id>/next-claim/", next_claim.next_claim, name="next-claim"),
     path("sources/<int:source_id>/reliability/", sources.source_reliability, name="source-reliability"),
     path("history/<str:object_type>/<int:object_id>/", history.history, name="history"),
     # The review workflow.

@@ -1,5 +1,6 @@
 // The claim panel: evidence rows that can be added and removed, forms that submit in place
-// (the server answers the panel again, with its errors or its notice), and the verdict keys.
+// (the server answers the panel again, with its errors or its notice), and the verdict keys
+// (Ctrl+Enter submits the verdict form).
 
 import "./copy.js";
 import { announce } from "./workbench.js";
@@ -66,9 +67,20 @@ function enhanceEvidence(fieldset) {
   renumber(rows);
 }
 
+/** Ctrl+Enter (Cmd+Enter on a Mac), anywhere in the verdict form, submits it. */
+function submitOnControlEnter(form) {
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.altKey) return;
+    event.preventDefault();
+    form.requestSubmit();
+  });
+}
+
 /** Make the panel's forms and evidence rows work in place. `onSwap(body)` follows every new panel. */
 export function enhancePanel(panel, onSwap = () => {}) {
   for (const fieldset of panel.querySelectorAll("[data-evidence]")) enhanceEvidence(fieldset);
+  const verdict = verdictForm(panel);
+  if (verdict) submitOnControlEnter(verdict);
   for (const form of panel.querySelectorAll("form[data-panel-form]")) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();

@@ -1,9 +1,11 @@
 // The article reader: highlight the selected words (`a`), open a claim's panel by clicking its
-// words or with `j`/`k`, and judge it (`v`, `1`-`8`), all without leaving the page.
+// words or with `j`/`k`, judge it (`v`, `1`-`8`), re-cut its words (`[` `]` `{` `}`, or a new
+// selection), all without leaving the page; `n` goes to the next claim awaiting my verdict,
+// in whichever article it is.
 
 import { chooseRating, enhancePanel, openVerdictForm } from "./panel.js";
-import { spanOfRange } from "./selection.js";
-import { announce, isTyping } from "./workbench.js";
+import { codePointsOf, spanOfRange, stepSpan } from "./selection.js";
+import { announce, isTyping, shortcutsOff } from "./workbench.js";
 
 const reader = document.querySelector("[data-reader]");
 const text = document.getElementById("article-text");
@@ -13,6 +15,9 @@ const preview = document.getElementById("selection-preview");
 const STATUS_PRIORITY = ["disputed", "needs_review", "agreed", "resolved"];
 
 let selected = null;
+// The selection the server asked about (long, or across paragraphs) until it is confirmed.
+let pendingLong = null;
+let articleChars = null;
 let current = Number(new URLSearchParams(window.location.search).get("claim")) || null;
 
 function claimItems() {
@@ -56,6 +61,7 @@ document.addEventListener("selectionchange", () => {
   if (span) {
     selected = span;
     describeSelection();
+    if (pendingLong && (span.start !== pendingLong.start || span.end !== pendingLong.end)) clearLongWarning();
   }
 });
 
@@ -75,11 +81,43 @@ function showAnnotateErrors(messages) {
     }),
   );
   announce(messages.join(" "), "error");
+  return box;
 }
 
-async function annotate() {
+function clearLongWarning() {
+  pendingLong = null;
+  annotateForm.querySelector(".form-errors")?.remove();
+}
+
+/** The server asked before saving a long selection: offer to save exactly that one, or not. */
+function askAboutLongSelection(messages, span) {
+  pendingLong = span;
+  const box = showAnnotateErrors(messages);
+  const actions = document.createElement("p");
+  actions.className = "long-selection-actions";
+  const save = document.createElement("button");
+  save.type = "button";
+  save.dataset.confirmLong = "";
+  save.textContent = "Save this long highlight";
+  save.addEventListener("click", () => annotate({ confirmed: pendingLong }));
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "secondary";
+  cancel.textContent = "Cancel";
+  cancel.addEventListener("click", () => {
+    clearLongWarning();
+    announce("Nothing was highlighted. Select the words of the claim again.");
+  });
+  actions.append(save, cancel);
+  box.append(actions);
+  save.focus();
+}
+
+/** Highlight the selected words; `confirmed`: the long selection the person chose to save. */
+async function annotate({ confirmed = null } = {}) {
   const selection = document.getSelection();
-  const span = (selection && selection.rangeCount && spanOfRange(text, selection.getRangeAt(0))) || selected;
+  const span =
+    confirmed || (selection && selection.rangeCount && spanOfRange(text, selection.getRangeAt(0))) || selected;
   if (!span) {
     showAnnotateErrors(["Select the words of a claim in the article's text first."]);
     return;
@@ -89,10 +127,12 @@ async function annotate() {
   annotateForm.elements.quote.value = span.quote;
   const button = annotateForm.querySelector("button[type=submit]");
   button.disabled = true;
+  const body = new FormData(annotateForm);
+  if (confirmed) body.set("confirm_long", "true");
   try {
     const response = await fetch(annotateForm.action, {
       method: "POST",
-      body: new FormData(annotateForm),
+      body,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
@@ -101,7 +141,9 @@ async function annotate() {
       window.location.assign(answer.url);
       return;
     }
-    showAnnotateErrors(answer.errors || [`The server answered ${response.status}; nothing was highlighted.`]);
+    const messages = answer.errors || [`The server answered ${response.status}; nothing was highlighted.`];
+    if (answer.confirm) askAboutLongSelection(messages, span);
+    else showAnnotateErrors(messages);
   } catch {
     showAnnotateErrors(["The server could not be reached; nothing was highlighted."]);
   } finally {
@@ -113,6 +155,62 @@ annotateForm.addEventListener("submit", (event) => {
   event.preventDefault();
   annotate();
 });
+
+// Re-cutting the current claim's words ---------------------------------------------------------
+
+function recutForm() {
+  return panel.querySelector("[data-recut-form]");
+}
+
+function proposedSpan(form) {
+  return { start: Number(form.elements.start.value), end: Number(form.elements.end.value) };
+}
+
+function showProposal(form, span) {
+  form.elements.start.value = String(span.start);
+  form.elements.end.value = String(span.end);
+  articleChars ??= codePointsOf(text);
+  const quote = articleChars.slice(span.start, span.end).join("");
+  const shown = quote.length > 160 ? `${quote.slice(0, 157)}…` : quote;
+  const preview = form.querySelector("[data-recut-preview]");
+  preview.replaceChildren("New words, not saved yet: ", Object.assign(document.createElement("q"), { textContent: shown }));
+}
+
+/** `[` `]` `{` `}` and the panel's buttons: move the current claim's start or end by one word. */
+function recutStep(edge, direction) {
+  const form = recutForm();
+  if (!form) {
+    announce(current ? "You cannot re-cut this claim." : "Open a claim first (j, or click its words).");
+    return;
+  }
+  articleChars ??= codePointsOf(text);
+  const moved = stepSpan(articleChars, proposedSpan(form), edge, direction);
+  if (!moved) {
+    announce(`The ${edge} cannot move one word ${direction < 0 ? "earlier" : "later"}: a highlight keeps at least one word.`);
+    return;
+  }
+  const details = form.closest("details");
+  if (details) details.open = true;
+  showProposal(form, moved);
+  announce(`New words: ${moved.quote}. Save the new span to keep them.`);
+}
+
+function wireRecut() {
+  const form = recutForm();
+  if (!form) return;
+  form.querySelector("[data-recut-steps]").hidden = false;
+  for (const button of form.querySelectorAll("[data-recut-step]")) {
+    button.addEventListener("click", () => recutStep(button.dataset.recutStep, Number(button.dataset.direction)));
+  }
+  form.querySelector("[data-recut-selection]").addEventListener("click", () => {
+    if (!selected) {
+      announce("Select the claim's new words in the text first, then choose “Re-cut to the selected words”.", "error");
+      return;
+    }
+    showProposal(form, selected);
+    form.requestSubmit();
+  });
+}
 
 // Claims and their panel -----------------------------------------------------------------------
 
@@ -165,6 +263,7 @@ function onSwap(container) {
   const body = container.querySelector(".panel-body");
   if (body) refreshStatus(body);
   wireCloseButton();
+  wireRecut();
 }
 
 function wireCloseButton() {
@@ -247,11 +346,47 @@ for (const link of document.querySelectorAll("[data-claim-link]")) {
   });
 }
 
+/** `n`: the next claim awaiting my verdict, here or in another article of the project. */
+async function nextAwaiting() {
+  const url = new URL(reader.dataset.nextUrl, window.location.href);
+  if (current) url.searchParams.set("after", String(current));
+  else url.searchParams.set("article", reader.dataset.article);
+  try {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!response.ok) {
+      announce(`The server answered ${response.status}.`, "error");
+      return;
+    }
+    const answer = await response.json();
+    if (!answer.url) announce(answer.message);
+    else if (String(answer.article) === reader.dataset.article && claimIds().includes(answer.id)) openClaim(answer.id);
+    else window.location.assign(answer.url);
+  } catch {
+    announce("The server could not be reached.", "error");
+  }
+}
+
+const RECUT_KEYS = { "[": ["start", -1], "]": ["start", 1], "{": ["end", -1], "}": ["end", 1] };
+
+/**
+ * Whether a key press may act as a single-key shortcut: not typed into a field, not taken by
+ * another handler, no dialog open. Every single-key shortcut of the reader asks this.
+ */
+function singleKeyShortcut(event) {
+  if (shortcutsOff() && event.key.length === 1) return false; // WCAG 2.1.4: off in the preferences
+  return !isTyping(event) && !event.defaultPrevented && !document.querySelector("dialog[open]");
+}
+
 document.addEventListener("keydown", (event) => {
-  if (isTyping(event) || event.defaultPrevented) return;
-  if (document.querySelector("dialog[open]")) return;
+  if (!singleKeyShortcut(event)) return;
   const { key } = event;
-  if (key === "j" || key === "k") {
+  if (key in RECUT_KEYS) {
+    event.preventDefault();
+    recutStep(...RECUT_KEYS[key]);
+  } else if (key === "n") {
+    event.preventDefault();
+    nextAwaiting();
+  } else if (key === "j" || key === "k") {
     event.preventDefault();
     step(key === "j" ? 1 : -1);
   } else if (key === "a") {
@@ -273,5 +408,6 @@ document.addEventListener("keydown", (event) => {
 if (current) {
   enhancePanel(panel, onSwap);
   wireCloseButton();
+  wireRecut();
   bringIntoView(current);
 }

@@ -76,3 +76,34 @@ export function spanOfRange(container, range) {
   if (!characters.length) return null;
   return { start, end, quote: characters.join("") };
 }
+
+/** The article's whole text as an array of code points (one entry per Python `str` index). */
+export function codePointsOf(container) {
+  return Array.from(textBetween(container, 0, Number(container.dataset.length)));
+}
+
+/**
+ * `span` (`{start, end}` in code points of `chars`) with one edge moved by one word, a word being
+ * a run of characters between white space: `edge` "start" or "end", `direction` -1 (earlier) or
+ * 1 (later). `null` when the edge cannot move that way (the text's edge, or the span would hold
+ * no word).
+ */
+export function stepSpan(chars, span, edge, direction) {
+  const space = (index) => SPACE.test(chars[index]);
+  let { start, end } = span;
+  if (edge === "start" && direction < 0) {
+    while (start > 0 && space(start - 1)) start -= 1;
+    while (start > 0 && !space(start - 1)) start -= 1;
+  } else if (edge === "start") {
+    while (start < end && !space(start)) start += 1;
+    while (start < end && space(start)) start += 1;
+  } else if (direction > 0) {
+    while (end < chars.length && space(end)) end += 1;
+    while (end < chars.length && !space(end)) end += 1;
+  } else {
+    while (end > start && !space(end - 1)) end -= 1;
+    while (end > start && space(end - 1)) end -= 1;
+  }
+  if (start >= end || (start === span.start && end === span.end)) return null;
+  return { start, end, quote: chars.slice(start, end).join("") };
+}

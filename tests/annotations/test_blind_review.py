@@ -1153,6 +1153,23 @@ def probes(fx: Sweep) -> list[Probe]:
             post={"version": "x"},
         ),
         Probe(f"/annotations/{c['d1']}/verdict/", ("hush-rationale-d1-r1",), page_panel("d1"), post={}),
+        # Correcting a highlight: invalid forms answer the reader with the claim's panel.
+        Probe(
+            f"/annotations/{c['d1']}/span/",
+            ("hush-rationale-d1-r1",),
+            page_panel("d1"),
+            post={"version": "x"},
+        ),
+        Probe(
+            f"/annotations/{c['d1']}/delete/",
+            ("hush-rationale-d1-r1",),
+            page_panel("d1"),
+            post={"version": "x"},
+        ),
+        # The next claim awaiting the member's verdict (the to-review queue's rule), followed to its page.
+        Probe(f"/projects/{P}/next-claim/"),
+        Probe(f"/projects/{P}/next-claim/?after={c['d1']}"),
+        Probe(f"/projects/{P}/next-claim/?article={a2}"),
         Probe(f"/annotations/{c['rs']}/verdict/", ("hush-adjudication-second",), page_panel("rs"), post={}),
         Probe(
             f"/sources/{secret_source.id}/reliability/", ("hush-title-d1-r1",), post={"reliability": "bogus"}
