@@ -19,7 +19,9 @@ from annotations.exports.claimreview import (
     SCHEMA_ORG,
     WORST_RATING,
     claim_review,
+    claim_reviews_json,
     json_ld_script,
+    published_claims,
     published_review_for,
     published_reviews,
 )
@@ -28,6 +30,8 @@ from annotations.permissions import get_project_for
 from workbench.filters import MAX_ID
 
 # ClaimReview
+
+JSON = "application/json"
 
 
 class ClaimReviewQueryInput(serializers.Serializer):
@@ -225,7 +229,7 @@ class ClaimReviewListView(APIView):
             claims = claims.filter(review_published_at__gte=data["published_after"])
         if "published_before" in data:
             claims = claims.filter(review_published_at__lt=data["published_before"])
-        return Response([claim_review(claim, project) for claim in claims])
+        return HttpResponse(claim_reviews_json(published_claims(claims), project), content_type=JSON)
 
 
 class ClaimReviewDetailView(APIView):

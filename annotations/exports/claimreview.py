@@ -22,12 +22,16 @@ Each review has:
 """
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from django.db.models import Case, DateTimeField, Max, OuterRef, QuerySet, Subquery, When
+import orjson
+from django.db.models import Case, DateTimeField, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
+from annotations.exports.tables import LINE_SEPARATORS
 from annotations.models import (
     TRUTH_SCALE,
     Adjudication,
@@ -44,6 +48,10 @@ from annotations.selectors import queue
 SCHEMA_ORG = "https://schema.org"
 BEST_RATING = max(TRUTH_SCALE.values())
 WORST_RATING = min(TRUTH_SCALE.values())
+
+# Below every date: the re-opening date of a claim never re-opened, so that GREATEST (which is
+# NULL on SQLite when any argument is) keeps the agreement's date alone.
+NEVER = datetime(1, 1, 2, tzinfo=UTC)
 
 # Characters that could end a <script> element, or start a comment or entity, inside one; JSON
 # reads the escapes back as the same characters.
@@ -68,9 +76,12 @@ def review_published_at(required_verdicts: int):
     reopened = Adjudication.objects.filter(annotation=OuterRef("pk"), superseded_at__isnull=False)
     last_reopened = reopened.order_by().values("annotation").annotate(at=Max("superseded_at")).values("at")
     agreed_at = Coalesce(Subquery(completing), Subquery(latest))
+    # Each correlated subquery is planned per claim; said once each, the planner's estimate of a
+    # project's export stays under the cost at which PostgreSQL compiles the query (JIT), which
+    # took most of the export's time when the agreement's subqueries were said twice.
     return Case(
         When(status=Status.RESOLVED, then=Subquery(standing.values("created_at")[:1])),
-        default=Greatest(agreed_at, Coalesce(Subquery(last_reopened), agreed_at)),
+        default=Greatest(agreed_at, Coalesce(Subquery(last_reopened), Value(NEVER))),
         output_field=DateTimeField(),
     )
 
@@ -88,6 +99,52 @@ def published_reviews(user, project: Project) -> QuerySet[Annotation]:
         .annotate(review_published_at=review_published_at(project.required_verdicts))
         .order_by("review_published_at", "id")
     )
+
+
+class ReviewedArticle(NamedTuple):
+    """The columns of an article a ClaimReview reads, with the names of ``Article``'s fields."""
+
+    url: str
+    title: str
+    publisher: str
+    author: str
+    published_at: datetime | None
+
+
+class PublishedClaim(NamedTuple):
+    """The columns of a published claim a ClaimReview reads, with the names of ``Annotation``'s
+    fields, so that :func:`claim_review` takes either."""
+
+    pk: int
+    article_id: int
+    claim: str
+    quote: str
+    final_rating: str
+    review_published_at: datetime | None
+    article: ReviewedArticle
+
+
+PUBLISHED_FIELDS = (
+    "pk",
+    "article_id",
+    "claim",
+    "quote",
+    "final_rating",
+    "review_published_at",
+    "article__url",
+    "article__title",
+    "article__publisher",
+    "article__author",
+    "article__published_at",
+)
+
+
+def published_claims(reviews: QuerySet[Annotation]) -> Iterator[PublishedClaim]:
+    """The claims of ``reviews`` (:func:`published_reviews`, filtered) as plain rows, in its order:
+    only the columns a review reads, so the selector's other annotations (blind review's, unused
+    by published claims) are not computed, and no model is built per claim."""
+    for *claim, url, title, publisher, author, published_at in reviews.values_list(*PUBLISHED_FIELDS):
+        yield PublishedClaim(*claim, ReviewedArticle(url, title, publisher, author, published_at))
 
 
 def published_review_for(user, annotation_id) -> tuple[Annotation, Project]:
@@ -161,19 +218,34 @@ def review_url(project: Project, claim: Annotation) -> str:
     )
 
 
-def claim_review(claim: Annotation, project: Project) -> dict:
+def claim_review(
+    claim: Annotation | PublishedClaim, project: Project, *, ratings: dict[str, dict] | None = None
+) -> dict:
     """The ClaimReview of one published claim of ``project``, as :func:`published_reviews` gives
-    it (its article loaded, ``review_published_at`` annotated)."""
+    it (its article loaded, ``review_published_at`` annotated) or :func:`published_claims`.
+    ``ratings`` holds :func:`review_rating` by rating, built once for many reviews."""
     review = {"@context": SCHEMA_ORG, "@type": "ClaimReview"}
     if url := review_url(project, claim):
         review["url"] = url
     review["claimReviewed"] = claim.claim.strip() or claim.quote
-    review["reviewRating"] = review_rating(claim.final_rating)
+    review["reviewRating"] = ratings[claim.final_rating] if ratings else review_rating(claim.final_rating)
     review["itemReviewed"] = reviewed_claim(claim.article)
     review["author"] = desk(project)
     if claim.review_published_at is not None:
         review["datePublished"] = date_time(claim.review_published_at)
     return review
+
+
+def claim_reviews_json(claims: Iterable[PublishedClaim], project: Project) -> bytes:
+    """The ClaimReviews of ``claims`` (of ``project``) as one JSON array, UTF-8, U+2028 and U+2029
+    escaped as DRF's JSON renderer escapes them (line breaks to JavaScript)."""
+    # The ratings' labels are translated once, not once a claim.
+    ratings = {rating: review_rating(rating) for rating in Rating.values}
+    body = orjson.dumps([claim_review(claim, project, ratings=ratings) for claim in claims])
+    for separator, escape in LINE_SEPARATORS.items():
+        if separator in body:
+            body = body.replace(separator, escape)
+    return body
 
 
 def json_ld_script(review: dict) -> str:

@@ -13,7 +13,9 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from rest_framework.test import APIClient
@@ -715,3 +717,32 @@ def test_anonymous_and_unknown_ids_never_answer_500(desk):
     client = client_of(desk.admin)
     for url in (detail(2**63 - 1), snippet(2**63 - 1), detail(99999999999999999999)):
         assert client.get(url).status_code == 404
+
+
+# How the list is read and written
+
+
+def test_line_separators_in_a_claim_are_escaped_and_read_back(desk, article):
+    """U+2028 and U+2029 in a claim's text are written as JSON escapes, as the rest of the API's
+    JSON writes them, and read back as the same characters."""
+    text = "Up\u2028and\u2029over"
+    claim = agree(desk, make_annotation(desk, article=article, quote="3.2 metres", claim=text))
+    response = client_of(desk.editor).get(LIST, {"project": desk.project.id})
+    assert response["Content-Type"] == "application/json"
+    assert "\u2028".encode() not in response.content
+    assert b"Up\\u2028and\\u2029over" in response.content
+    assert response.json()[0]["claimReviewed"] == "Up\u2028and\u2029over"
+    assert response.json()[0] == client_of(desk.editor).get(detail(claim.id)).json()
+
+
+def test_the_list_computes_nothing_of_blind_review_for_its_claims(desk, article):
+    """Published reviews are the same for every member, so the claims' query reads no verdict of
+    the caller's and no blind-review setting: each such subquery ran once a claim, and made the
+    query's estimated cost grow past the point where PostgreSQL compiles it."""
+    agree(desk, make_annotation(desk, article=article, quote="3.2 metres"))
+    with CaptureQueriesContext(connection) as queries:
+        assert len(client_of(desk.reviewers[2]).get(LIST, {"project": desk.project.id}).json()) == 1
+    sqls = [query["sql"] for query in queries.captured_queries]
+    (claims,) = [sql for sql in sqls if "annotations_annotation" in sql]
+    assert "review_blind" not in claims
+    assert claims.count("reviewer_id") == 0
