@@ -17,6 +17,7 @@ from annotations.api.imports import ImportLabelStudioView, ImportW3CView
 from annotations.api.jobs import ImportJobDetailView
 from annotations.api.projects import MemberViewSet, ProjectViewSet
 from annotations.api.review import AdjudicationViewSet, DisagreementViewSet, QueueViewSet
+from annotations.api.similar import ClaimLinkDetailView, ClaimLinkListView, SimilarClaimsView
 from annotations.api.verdicts import EvidenceViewSet, VerdictViewSet
 from annotations.api.w3c import W3CAnnotationView, W3CArticleView, W3CRevisionView
 
@@ -38,6 +39,13 @@ assignment = AssignmentViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 urlpatterns = [
     *router.urls,
     path("queues/<str:name>/", QueueViewSet.as_view({"get": "list"}), name="queue"),
+    path("annotations/<int:pk>/similar/", SimilarClaimsView.as_view(), name="annotation-similar"),
+    path("annotations/<int:pk>/same-claims/", ClaimLinkListView.as_view(), name="annotation-same-claims"),
+    path(
+        "annotations/<int:pk>/same-claims/<int:same_as>/",
+        ClaimLinkDetailView.as_view(),
+        name="annotation-same-claim",
+    ),
     path("projects/<int:project_pk>/members/", members, name="member-list"),
     path("projects/<int:project_pk>/members/<str:username>/", member, name="member-detail"),
     path("projects/<int:project_pk>/assignments/", assignments, name="assignment-list"),

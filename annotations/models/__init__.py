@@ -10,6 +10,8 @@ from annotations.models.history import Action as Action
 from annotations.models.history import HistoryEntry as HistoryEntry
 from annotations.models.history import ObjectType as ObjectType
 from annotations.models.jobs import ImportJob as ImportJob
+from annotations.models.matching import ClaimDocument as ClaimDocument
+from annotations.models.matching import ClaimLink as ClaimLink
 from annotations.models.preferences import UserPreferences as UserPreferences
 from annotations.models.projects import Membership as Membership
 from annotations.models.projects import Project as Project

@@ -511,6 +511,28 @@ def w3c_page(keys):
     return check
 
 
+def api_similar(keys):
+    """A similar-claims lookup lists these claims, each with the status and final rating blind
+    review shows the member, and nothing of any verdict."""
+
+    def check(fx, response, who):
+        if response.status_code != 200:
+            return f"answered {response.status_code}"
+        statuses = SHOWN_STATUS if who in BLIND_USERS else REAL_STATUS
+        rows = response.json()["results"]
+        got = sorted((row["id"], row["status"], row["final_rating"]) for row in rows)
+        expected = sorted(
+            (fx.claims[key].id, statuses[key], fx.claims[key].final_rating or None) for key in keys
+        )
+        if got != expected:
+            return f"lists {got}; {who} should get {expected}"
+        if any("verdicts" in row for row in rows):
+            return "lists verdicts"
+        return None
+
+    return check
+
+
 def api_agreement(fx, response, who):
     body = response.json()
     got = (body["visibility"], body["n_claims"], body["n_verdicts"], body["n_reviewers"], len(body["pairs"]))
@@ -1005,6 +1027,12 @@ def probes(fx: Sweep) -> list[Probe]:
         Probe(f"/api/v1/exports/claimreview/?project={P}&rating=mostly_true", check=claim_reviews([])),
         *(Probe(f"/api/v1/exports/claimreview/{c[key]}/") for key in ("ag", "rs", "d1")),
         *(Probe(f"/api/v1/exports/claimreview/{c[key]}/snippet/") for key in ("rs", "d1")),
+        # Similar claims ("checked before?"): a disputed match reads needs_review to the blind.
+        Probe(f"/api/v1/annotations/{c['sp2']}/similar/", ('"disputed"',), api_similar(["sp1"])),
+        Probe(f"/api/v1/annotations/{c['sp1']}/similar/", check=api_similar(["sp2"])),
+        Probe(
+            f"/api/v1/annotations/{c['d1']}/same-claims/", post={}, check=refused_to("annotator", "reviewer")
+        ),
         # W3C Web Annotations: each claim, each article's collection and its first page.
         *(
             Probe(
@@ -1269,6 +1297,7 @@ SKIPPED_ROUTES = {
     "api:article-bulk": "imports articles; answers the articles, which hold no judgement",
     "api:annotation-bulk": "places annotations (a write even when every span exists)",
     "api:annotation-reopen": "a valid POST re-opens a resolved claim",
+    "api:annotation-same-claim": "DELETE only; removes a same-claim link, answers no body",
     "annotations:annotation-reopen": "a valid POST re-opens a resolved claim; no invalid form exists",
     # Memberships hold no judgement; these are admins' writes answering the members page.
     "annotations:member-add": "admins add a member",

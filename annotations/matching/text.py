@@ -1,0 +1,305 @@
+"""A claim read into the parts two claims are compared on: stemmed words, quantities with their
+units, named entities and trigrams.
+
+Quantities are a number, normalized (``1.4 million``, ``1,400,000``, ``1.4m`` and ``1,4 Mio.`` are
+all 1400000), with the head noun that says what was counted: ``10,000 troops`` and ``10,000
+artillery pieces`` are the same number of different things. The unit is the stems of up to three
+words after the number (``10,000 North Korean troops``: north, korean, troop), or, when none
+follow, the nearest word before it (``troops numbered 10,000``); common units and counted nouns of
+several languages fold into one class (``soldiers`` and ``Truppen`` are ``troops``, ``%`` and ``per
+cent`` are ``percent``), so a figure matches across paraphrases and languages.
+
+Named entities are runs of capitalized words (``Kim Jong Un``, ``North Korea``, ``NATO``), joined by
+lower-case particles such as ``of`` or ``de``. No tagger is used: claims are one sentence, the runs
+are cheap and explainable, and the cost is known. A capitalized first word is taken only when it is
+not a stopword; in German, where every noun is capitalized, single capitalized words are nouns more
+often than names, so there only runs of two or more words (or all-capital acronyms) count.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from annotations.matching.languages import DECIMAL_COMMA, STEMMERS, primary_language, stopwords
+
+# Code points of a claim read for matching: claims are a sentence or two; a long quote's tail
+# adds nothing a fact-checker would match on.
+MATCH_TEXT_MAX_LENGTH = 1000
+
+TOKEN = re.compile(
+    r"""(?P<money>[$€£¥₩]|US\$)?
+        (?P<number>\d{1,3}(?:(?:,|\.|[ \u00a0\u202f](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)
+        (?P<suffix>%|[a-zA-Z]{1,3}\b)?
+      |(?P<word>[^\W\d_]+(?:['\u2019-][^\W\d_]+)*)
+      |(?P<percent>%)
+      |(?P<stop>[.;:!?()\[\]"“”«»]|,(?!\d))""",
+    re.VERBOSE,
+)
+
+# Words that scale the number before them.
+SCALES = {
+    "thousand": 1e3, "thousands": 1e3, "k": 1e3, "tausend": 1e3, "mille": 1e3, "mil": 1e3, "тыс": 1e3,
+    "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6, "millionen": 1e6,
+    "millón": 1e6, "millones": 1e6, "milione": 1e6, "milioni": 1e6, "milhão": 1e6, "milhões": 1e6,
+    "miljoen": 1e6, "млн": 1e6, "миллиона": 1e6, "миллионов": 1e6, "миллион": 1e6,
+    "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9,
+    "milliard": 1e9, "milliards": 1e9, "miliardo": 1e9, "miliardi": 1e9, "млрд": 1e9,
+    "trillion": 1e12, "tn": 1e12, "billionen": 1e12,
+}  # fmt: skip
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "zehn": 10, "zwölf": 12, "achtzehn": 18, "zwanzig": 20,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dix": 10, "douze": 12, "dix-huit": 18, "vingt": 20,
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "diez": 10, "doce": 12, "dieciocho": 18, "veinte": 20,
+}  # fmt: skip
+# Units and counted nouns that mean the same across wordings and languages, by their class.
+UNIT_CLASSES = {
+    "percent": "% percent per cent pct prozent pourcent por ciento cento процент процента процентов",
+    "usd": "$ us$ usd dollar dollars dólares dollari долларов",
+    "eur": "€ eur euro euros евро",
+    "gbp": "£ gbp pound pounds sterling",
+    "troops": """troop troops soldier soldiers servicemen personnel truppen soldaten soldat troupes
+        soldats militaires soldados tropas militari soldati солдат военных""",
+    "people": """people persons person residents inhabitants citizens menschen personen einwohner
+        personnes habitants personas habitantes persone abitanti pessoas человек жителей""",
+    "deaths": """deaths dead killed fatalities tote todesopfer morts muertos morti mortos погибших""",
+    "volunteers": "volunteers volunteer freiwillige volontaires voluntarios volontari добровольцев",
+    "children": "children kids kinder enfants niños bambini crianças детей",
+    "homes": "homes houses dwellings häuser wohnungen maisons logements viviendas casas case домов",
+    "jobs": "jobs positions arbeitsplätze stellen emplois postes empleos lavoro posti",
+    "km": "km kilometre kilometres kilometer kilometers kilomètres kilómetros chilometri",
+    "tonnes": "t tonnes tonne tons ton tonnen toneladas tonnellate",
+    "migrants": "migrants migranten flüchtlinge refugees réfugiés migrantes refugiados migranti",
+    "deserters": "deserters deserted deserteure déserteurs desertores disertori",
+    "missiles": "missiles missile raketen rakete missiles misiles missili ракет",
+    "tanks": "tanks tank panzer chars tanques carri танков",
+    "years": "years year jahre jahren ans années años anni лет",
+}
+UNIT_CLASSES = {word: unit for unit, words in UNIT_CLASSES.items() for word in words.split()}
+# The same classes by stem, so that "volunteered" counts what "volunteers" counts.
+UNIT_CLASS_STEMS = {
+    snowballstemmer.stemmer(language).stemWord(word): unit
+    for language in ("english", "german", "french", "spanish")
+    for word, unit in UNIT_CLASSES.items()
+    if len(word) > 3
+}
+# Particles that may join the capitalized words of one name.
+NAME_PARTICLES = frozenset(
+    {"of", "de", "del", "la", "le", "von", "van", "der", "den", "du", "al", "bin", "da", "di"}
+)
+# How many words after a number may name what it counts.
+UNIT_WORDS = 3
+UNIT_CLASS_NAMES = frozenset(UNIT_CLASSES.values())
+YEARS = range(1800, 2200)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a claim: its value, what it counts (unit stems, empty when nothing says), and its
+    words as written (for the reasons a match gives)."""
+
+    value: float
+    unit: frozenset[str]
+    text: str
+    is_year: bool = False
+
+    def same_value(self, other: "Quantity") -> bool:
+        return self.is_year == other.is_year and abs(self.value - other.value) <= 1e-9 * max(
+            1.0, abs(self.value)
+        )
+
+    def unit_agrees(self, other: "Quantity") -> bool | None:
+        """True when both count the same thing, False when both say and differ, None when either
+        says nothing."""
+        if not self.unit or not other.unit:
+            return None
+        return bool(self.unit & other.unit)
+
+
+@dataclass(frozen=True)
+class ClaimParts:
+    language: str
+    words: dict[str, str]
+    quantities: tuple[Quantity, ...]
+    entities: dict[str, str]
+    trigrams: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+
+
+def fold(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold().replace("\u2019", "'")
+
+
+def parse_number(digits: str, language: str) -> float | None:
+    """``digits`` as written (``1,400,000``, ``1.4``, ``10 000``, ``1,5`` in German) as a float."""
+    digits = re.sub(r"[ \u00a0\u202f]", "", digits)
+    commas, dots = digits.count(","), digits.count(".")
+    if commas and dots:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+    elif commas > 1 or dots > 1:
+        decimal = ""
+    elif commas or dots:
+        separator = "," if commas else "."
+        decimal_comma = language in DECIMAL_COMMA
+        after = digits.split(separator)[1]
+        # One separator before three digits groups thousands where it is not the decimal mark.
+        grouping = len(after) == 3 and (separator == ".") == decimal_comma
+        decimal = "" if grouping else separator
+    else:
+        decimal = ""
+    thousands = {",", "."} - {decimal}
+    for mark in thousands:
+        digits = digits.replace(mark, "")
+    try:
+        return float(digits.replace(",", ".")) if digits else None
+    except ValueError:
+        return None
+
+
+def tokens(text: str) -> list[tuple[str, str, re.Match]]:
+    """``(kind, text, match)`` for each word, number, percent sign and stop in ``text``."""
+    found = []
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup if match.group("number") is None else "number"
+        found.append((kind, match.group(0), match))
+    return found
+
+
+def unit_of(word: str, stem) -> str:
+    """The class of a unit or counted noun (:data:`UNIT_CLASSES`), else its stem."""
+    folded = fold(word)
+    stemmed = stem(folded)
+    return UNIT_CLASSES.get(folded) or UNIT_CLASS_STEMS.get(stemmed) or stemmed
+
+
+def read_claim(text: str, language: str = "") -> ClaimParts:
+    """The parts of a claim (its restated claim or quote) that matching compares."""
+    language = primary_language(language)
+    text = unicodedata.normalize("NFC", text[:MATCH_TEXT_MAX_LENGTH])
+    stop = stopwords(language)
+    stem_word = stemmer(language).stemWord
+
+    def stem(word: str) -> str:
+        return stem_word(fold(word))
+
+    found = tokens(text)
+    words: dict[str, str] = {}
+    for kind, token, _match in found:
+        folded = fold(token)
+        if (
+            kind == "word"
+            and len(token) > 1
+            and not (folded in stop or folded in NUMBER_WORDS or folded in SCALES)
+        ):
+            words.setdefault(stem(token), token)
+    return ClaimParts(
+        language=language,
+        words=words,
+        quantities=tuple(quantities(found, language, stop, stem)),
+        entities=entities(found, language, stop),
+        trigrams=trigrams(text),
+    )
+
+
+def quantities(found, language: str, stop, stem) -> list[Quantity]:
+    result = []
+    for index, (kind, token, match) in enumerate(found):
+        units = set()
+        if kind == "number":
+            value = parse_number(match.group("number"), language)
+            money, suffix = match.group("money"), fold(match.group("suffix") or "")
+        elif kind == "word" and fold(token) in NUMBER_WORDS:
+            value, money, suffix = float(NUMBER_WORDS[fold(token)]), None, ""
+        else:
+            continue
+        if value is None:
+            continue
+        is_year = kind == "number" and value in YEARS and not (money or suffix) and token.isdigit()
+        if money:
+            units.add(unit_of(money, stem))
+        if suffix in SCALES:
+            value *= SCALES[suffix]
+        elif suffix:
+            units.add(unit_of(suffix, stem))
+        words_after = []
+        position = index + 1
+        while position < len(found) and found[position][0] == "word":
+            # "1.4 million", "2 Mrd.", "10 mil millones" (ten thousand million, a billion).
+            scale = SCALES.get(fold(found[position][1]).rstrip("."))
+            if scale is None:
+                break
+            value *= scale
+            position += 1
+        surface_end = found[position - 1][2].end()
+        for kind_after, word, word_match in found[position : position + UNIT_WORDS]:
+            if kind_after == "percent":
+                units.add("percent")
+                surface_end = word_match.end()
+                break
+            if kind_after != "word" or fold(word) in stop:
+                break
+            words_after.append(word)
+            surface_end = word_match.end()
+            unit = unit_of(word, stem)
+            units.add(unit)
+            # The head noun closes the phrase: a known unit, or an English plural.
+            if unit in UNIT_CLASS_NAMES or (language == "en" and len(word) > 3 and word.endswith("s")):
+                break
+        if not units and not is_year:
+            before = [
+                w for k, w, _m in found[max(0, index - 3) : index] if k == "word" and fold(w) not in stop
+            ]
+            units.update(unit_of(word, stem) for word in before[-2:])
+        surface = match.string[match.start() : surface_end]
+        result.append(Quantity(value=value, unit=frozenset(units), text=surface, is_year=is_year))
+    return result
+
+
+def entities(found, language: str, stop) -> dict[str, str]:
+    """``{folded name: name as written}`` of the capitalized runs (see the module docstring)."""
+    result: dict[str, str] = {}
+    run: list[str] = []
+    sentence_start = True
+
+    first_of_sentence = False
+
+    def close():
+        while run and fold(run[-1]) in NAME_PARTICLES:
+            run.pop()
+        single = len(run) == 1 and not run[0].isupper()
+        if run and not (single and (first_of_sentence or language == "de" or fold(run[0]) in stop)):
+            name = " ".join(run)
+            result.setdefault(fold(name).replace("-", " "), name)
+        run.clear()
+
+    for kind, token, _match in found:
+        if kind == "word" and token[:1].isupper() and fold(token) not in SCALES:
+            run.append(token)
+            first_of_sentence = first_of_sentence if len(run) > 1 else sentence_start
+        elif kind == "word" and run and fold(token) in NAME_PARTICLES:
+            run.append(token)
+        else:
+            close()
+        sentence_start = kind == "stop" and token in ".!?"
+    close()
+    return result
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """The trigrams of the text's words, as PostgreSQL's pg_trgm takes them: lower case, each word
+    padded with two spaces before and one after."""
+    grams = set()
+    for word in re.findall(r"[^\W_]+", text.casefold()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return frozenset(grams)

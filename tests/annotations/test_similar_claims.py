@@ -1,0 +1,264 @@
+"""Has this been checked before? Similar claims, their reasons, and editors' same-claim links."""
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from annotations.matching.ranking import score
+from annotations.matching.text import parse_number, read_claim
+from annotations.models import ClaimDocument, ClaimLink, HistoryEntry, Role
+from annotations.services.annotations import update_annotation
+from annotations.services.matching import link_claims
+from annotations.services.projects import add_member
+from annotations.services.review import adjudicate
+from tests.factories import make_annotation, make_article, make_desk, make_user, make_verdict
+
+pytestmark = pytest.mark.django_db
+
+EARLIER = (
+    "Pyongyang has sent 10,000 troops to Russia, officials in Seoul said. "
+    "The army moved 10,000 artillery pieces to the border. "
+    "About 1.4 million young people volunteered to join the army. "
+    "Rice prices rose 12 percent in March."
+)
+LATER = "North Korea sent 10,000 soldiers to Russia, according to Seoul. 1,400,000 volunteers signed up."
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def desk():
+    return make_desk()
+
+
+@pytest.fixture
+def claims(desk):
+    earlier = make_article(desk, title="Troops for Russia", text=EARLIER)
+    later = make_article(desk, title="Seoul on the deployment", text=LATER)
+    found = {
+        "troops": make_annotation(desk, article=earlier, quote="Pyongyang has sent 10,000 troops to Russia"),
+        "artillery": make_annotation(desk, article=earlier, quote="The army moved 10,000 artillery pieces"),
+        "volunteers": make_annotation(
+            desk, article=earlier, quote="About 1.4 million young people volunteered"
+        ),
+        "rice": make_annotation(desk, article=earlier, quote="Rice prices rose 12 percent in March"),
+        "soldiers": make_annotation(desk, article=later, quote="North Korea sent 10,000 soldiers to Russia"),
+        "signed": make_annotation(desk, article=later, quote="1,400,000 volunteers signed up"),
+    }
+    return found
+
+
+def similar(user, claim, **query):
+    response = api(user).get(f"/api/v1/annotations/{claim.id}/similar/", query)
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+@pytest.mark.parametrize(
+    ("written", "language", "value"),
+    [
+        ("1,400,000", "en", 1_400_000),
+        ("1.4", "en", 1.4),
+        ("10 000", "fr", 10_000),
+        ("10.000", "de", 10_000),
+        ("1,5", "de", 1.5),
+        ("1.400.000", "en", 1_400_000),
+        ("2,500.75", "en", 2500.75),
+        ("2.500,75", "de", 2500.75),
+    ],
+)
+def test_numbers_are_read_as_their_language_writes_them(written, language, value):
+    """Thousands separators and decimal marks are read by the article's language."""
+    assert parse_number(written, language) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["1.4 million volunteers", "1,400,000 volunteers", "1.4m volunteers", "1,4 Millionen Freiwillige"]
+)
+def test_the_same_figure_in_other_words_is_one_quantity(text):
+    """1.4 million, 1,400,000, 1.4m and the German 1,4 Millionen are the same figure counting volunteers."""
+    language = "de" if "Millionen" in text else "en"
+    (quantity,) = read_claim(text, language).quantities
+    assert quantity.value == pytest.approx(1_400_000)
+    assert "volunteers" in quantity.unit
+
+
+def test_the_same_number_of_other_things_is_a_conflict_not_a_match():
+    """10,000 troops and 10,000 artillery pieces share a number and nothing else: a conflict,
+    scored below the same figure of soldiers."""
+    query = read_claim("North Korea sent 10,000 troops to the front")
+    artillery = score(query, read_claim("North Korea sent 10,000 artillery pieces to the front"))
+    soldiers = score(query, read_claim("North Korea sent 10,000 soldiers to the front"))
+    assert artillery.numbers == [] and artillery.conflicts == ["10,000 troops / 10,000 artillery pieces"]
+    assert soldiers.numbers == ["10,000 soldiers"]
+    assert soldiers.score > artillery.score
+
+
+def test_capitalized_runs_are_the_named_entities():
+    """Runs of capitalized words are names; a sentence's capitalized first word alone is not."""
+    parts = read_claim("Officials said Kim Jong Un met NATO envoys in South Korea.")
+    assert set(parts.entities.values()) == {"Kim Jong Un", "NATO", "South Korea"}
+
+
+def test_every_live_claim_has_its_search_document_and_a_merged_one_has_none(desk, claims):
+    """Triggers keep the searched text in step: created, reworded, deleted with its claim."""
+    troops = claims["troops"]
+    assert ClaimDocument.objects.get(pk=troops.pk).text == troops.quote
+    update_annotation(
+        actor=desk.editor, annotation_id=troops.id, claim="North Korea sent 10,000 troops", expected_version=1
+    )
+    assert ClaimDocument.objects.get(pk=troops.pk).text == f"North Korea sent 10,000 troops\n{troops.quote}"
+    assert ClaimDocument.objects.count() == len(claims)
+
+
+def test_similar_claims_rank_the_same_claim_first_with_its_reasons(desk, claims):
+    """The earlier claim stating the same figure of the same thing comes first, with the figure,
+    the names and the words both share; the same number of artillery pieces is not first."""
+    results = similar(desk.reviewers[0], claims["soldiers"])
+    ids = [row["id"] for row in results]
+    assert ids[0] == claims["troops"].id
+    assert claims["artillery"].id not in ids[:1]
+    best = results[0]
+    assert best["reasons"]["numbers"] == ["10,000 troops"]
+    assert "Russia" in best["reasons"]["entities"]
+    assert best["article"] == {
+        "id": claims["troops"].article_id,
+        "title": "Troops for Russia",
+        "published_at": None,
+    }
+    assert best["status"] == "needs_review" and best["final_rating"] is None
+    assert claims["soldiers"].id not in ids
+
+
+def test_the_same_figure_in_other_words_is_found(desk, claims):
+    """1,400,000 volunteers finds the earlier 1.4 million who volunteered."""
+    results = similar(desk.reviewers[0], claims["signed"])
+    assert results[0]["id"] == claims["volunteers"].id
+    assert results[0]["reasons"]["numbers"] == ["1.4 million young people"]
+
+
+def test_a_published_final_rating_is_shown_and_an_open_one_is_not(desk, claims):
+    """Agreed and resolved claims carry their final rating for every member; a dispute reads
+    needs_review to a reviewer who has not judged it."""
+    troops = claims["troops"]
+    make_verdict(desk, annotation=troops, reviewer=desk.reviewers[0], rating="true")
+    make_verdict(desk, annotation=troops, reviewer=desk.reviewers[1], rating="false")
+    outsider_reviewer = make_user()
+    add_member(
+        actor=desk.admin, project_id=desk.project.id, username=outsider_reviewer.username, role=Role.REVIEWER
+    )
+    row = similar(outsider_reviewer, claims["soldiers"])[0]
+    assert (row["id"], row["status"], row["final_rating"]) == (troops.id, "needs_review", None)
+    assert similar(desk.editor, claims["soldiers"])[0]["status"] == "disputed"
+    adjudicate(editor=desk.editor, annotation_id=troops.id, rating="mostly_true", rationale="Seoul's figure.")
+    row = similar(outsider_reviewer, claims["soldiers"])[0]
+    assert (row["status"], row["final_rating"]) == ("resolved", "mostly_true")
+
+
+def test_claims_of_projects_the_caller_is_not_in_are_not_listed(desk, claims):
+    """Matches come from the caller's projects only; another desk's claim stays out."""
+    other = make_desk()
+    elsewhere = make_article(other, text="North Korea sent 10,000 soldiers to Russia last year.")
+    make_annotation(other, article=elsewhere, quote="North Korea sent 10,000 soldiers to Russia")
+    ids = {row["id"] for row in similar(desk.reviewers[0], claims["troops"])}
+    assert ids <= {claim.id for claim in claims.values()}
+
+
+def test_an_outsider_gets_404(desk, claims):
+    """A claim of a project the caller is not a member of answers 404, as does an unknown one."""
+    outsider = make_desk().reviewers[0]
+    assert api(outsider).get(f"/api/v1/annotations/{claims['troops'].id}/similar/").status_code == 404
+    assert api(desk.editor).get("/api/v1/annotations/999999/similar/").status_code == 404
+
+
+@pytest.mark.parametrize("limit", ["0", "26", "x", "1.5"])
+def test_a_bad_limit_is_a_400_naming_it(desk, claims, limit):
+    """limit must be a whole number from 1 to 25."""
+    response = api(desk.editor).get(f"/api/v1/annotations/{claims['troops'].id}/similar/", {"limit": limit})
+    assert response.status_code == 400
+    assert "limit" in response.json()
+
+
+def test_the_lookup_runs_a_fixed_number_of_queries(desk, claims, django_assert_max_num_queries):
+    """However many claims match, one lookup costs the same few queries."""
+    sentences = [f"Russia received {n},000 soldiers from North Korea in week {n}." for n in range(2, 14)]
+    more = make_article(desk, title="More", text=" ".join(sentences))
+    for sentence in sentences:
+        make_annotation(desk, article=more, quote=sentence)
+    link_claims(editor=desk.editor, annotation_id=claims["soldiers"].id, same_as_id=claims["rice"].id)
+    client = api(desk.editor)
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/api/v1/annotations/{claims['soldiers'].id}/similar/")
+    assert len(response.json()["results"]) == 10
+
+
+def test_an_editor_links_two_claims_and_history_records_it(desk, claims):
+    """POST same-claims links the two (201; again: 200, nothing new); both claims' history record
+    it; the linked claim comes first in the similar list, marked linked; DELETE removes it."""
+    soldiers, rice = claims["soldiers"], claims["rice"]
+    client = api(desk.editor)
+    url = f"/api/v1/annotations/{soldiers.id}/same-claims/"
+    response = client.post(url, {"same_as": rice.id}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["same_as"] == rice.id
+    assert client.post(url, {"same_as": rice.id}, format="json").status_code == 200
+    assert ClaimLink.objects.count() == 1
+    entries = HistoryEntry.objects.filter(after__has_key="same_claim_as").order_by("annotation_id")
+    assert [(e.annotation_id, e.before, e.after) for e in entries] == [
+        (rice.id, {"same_claim_as": []}, {"same_claim_as": [soldiers.id]}),
+        (soldiers.id, {"same_claim_as": []}, {"same_claim_as": [rice.id]}),
+    ]
+    first = similar(desk.reviewers[0], soldiers)[0]
+    assert (first["id"], first["reasons"]["linked"]) == (rice.id, True)
+    assert similar(desk.reviewers[0], rice)[0]["id"] == soldiers.id
+    assert client.delete(f"{url}{rice.id}/").status_code == 204
+    assert client.delete(f"{url}{rice.id}/").status_code == 404
+    assert not ClaimLink.objects.exists()
+    assert HistoryEntry.objects.filter(after__has_key="same_claim_as").count() == 4
+
+
+def test_only_editors_link_and_bad_links_are_refused(desk, claims):
+    """A reviewer gets 403; a claim linked to itself, a missing same_as and another desk's claim
+    are refused, naming the field or 404, and nothing is written."""
+    soldiers = claims["soldiers"]
+    url = f"/api/v1/annotations/{soldiers.id}/same-claims/"
+    assert (
+        api(desk.reviewers[0]).post(url, {"same_as": claims["troops"].id}, format="json").status_code == 403
+    )
+    editor = api(desk.editor)
+    itself = editor.post(url, {"same_as": soldiers.id}, format="json")
+    assert itself.status_code == 400 and "same_as" in itself.json()
+    assert "same_as" in editor.post(url, {}, format="json").json()
+    other = make_desk()
+    foreign = make_annotation(other)
+    assert editor.post(url, {"same_as": foreign.id}, format="json").status_code == 404
+    assert not ClaimLink.objects.exists()
+    assert not HistoryEntry.objects.filter(after__has_key="same_claim_as").exists()
+
+
+def test_a_link_needs_no_match(desk, claims):
+    """The service links any two claims of the editor's projects; the list shows the link."""
+    link, created = link_claims(
+        editor=desk.editor, annotation_id=claims["rice"].id, same_as_id=claims["troops"].id
+    )
+    assert created and link.claim_id == claims["rice"].id
+
+
+def test_the_full_text_index_is_the_vendors(desk, claims):
+    """PostgreSQL keeps a tsvector with a GIN index and a trigram index; SQLite an FTS5 table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'annotations_claimdocument' ORDER BY 1"
+            )
+            names = {row[0] for row in cursor.fetchall()}
+            assert {"claim_document_search", "claim_document_trigrams"} <= names
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM annotations_claim_fts WHERE annotations_claim_fts MATCH 'artillery'"
+            )
+            assert cursor.fetchone()[0] == 1
