@@ -5,7 +5,8 @@ build), so that this app never needs to know about memberships; which sources bl
 lets a member see is decided by the annotations app, from these querysets.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from sources.models import Domain, Source
 
@@ -18,6 +19,22 @@ def sources_of_projects(project_ids) -> QuerySet[Source]:
 def shared_or_added_by(user) -> Q:
     """Sources added outside any verdict or adjudication, and those ``user`` added themselves."""
     return Q(added_as_evidence=False) | Q(added_by=user)
+
+
+def with_citing_claims(sources: QuerySet[Source], citations: QuerySet) -> QuerySet[Source]:
+    """``sources`` annotated with ``n_claims``: how many distinct claims cite each among
+    ``citations``, rows with a ``source`` and a ``claim`` (the caller decides which citations the
+    reader may count, so that a count betrays no evidence they may not see); a subquery, no query
+    per row."""
+    counted = (
+        citations.filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(n=Count("claim", distinct=True))
+    )
+    return sources.annotate(
+        n_claims=Coalesce(Subquery(counted.values("n")[:1]), Value(0), output_field=IntegerField())
+    )
 
 
 def domain_entries_of_projects(project_ids) -> QuerySet[Domain]:

@@ -17,6 +17,7 @@ from annotations.selectors import (
     claims_awaiting,
     project_activity,
 )
+from annotations.selectors.assignments import reviewer_progress
 
 ACTIVITY_ITEMS = 15
 
@@ -42,5 +43,6 @@ def project_home(request, project_id):
         activity=list(project_activity(request.user, project)[:ACTIVITY_ITEMS]),
         recent_articles=list(articles_with_claim_counts(request.user, project)[:5]),
         export_query=urlencode({"project": project.pk}),
+        progress=reviewer_progress(request.user, project),
     )
     return render(request, "annotations/project_home.html", context)

@@ -44,6 +44,7 @@ from annotations.selectors import (
     project_queue,
     verdicts_with_evidence,
 )
+from annotations.selectors.assignments import assigned_first, assigned_to_username
 from annotations.services.review import (
     accept_converged_rating,
     adjudicate,
@@ -69,7 +70,8 @@ QUEUES = {
         name="to_review",
         title="To review",
         role=Role.ANNOTATOR,
-        intro="Claims that still need verdicts and that you have not judged, oldest first.",
+        intro="Claims that still need verdicts and that you have not judged: those assigned to you first, "
+        "each part oldest first.",
         empty="Nothing awaits your verdict. New claims appear here as they are highlighted.",
     ),
     "disputed": Queue(
@@ -96,13 +98,19 @@ def queue_page(request, project_id, queue_name):
     if spec is None:
         raise Http404("No such queue.")
     project = project_for(request, project_id, role=spec.role)
-    page = paginate(request, project_queue(request.user, project, spec.name))
+    claims = project_queue(request.user, project, spec.name)
+    assignee = request.GET.get("assignee", "")
+    if spec.name == "to_review":
+        claims = assigned_first(request.user, claims)
+        if assignee:
+            claims = assigned_to_username(claims, assignee)
+    page = paginate(request, claims)
     if spec.name == "disputed":
         found = open_disagreements_of(request.user, [claim.pk for claim in page])
         for claim in page:
             claim.open_disagreements = found.get(claim.pk, [])
     context = project_context(project, queue_name)
-    context.update(queue=spec, queue_slug=queue_name, page=page)
+    context.update(queue=spec, queue_slug=queue_name, page=page, assignee=assignee)
     if spec.name == "done":
         # The exports' filters for the claims this queue lists.
         context["export_query"] = urlencode(

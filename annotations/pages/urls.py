@@ -6,6 +6,7 @@ from django.urls import path
 from annotations.pages import (
     agreement,
     archive,
+    assignments,
     articles,
     claims,
     history,
@@ -32,6 +33,12 @@ urlpatterns = [
     path("imports/<int:job_id>/", jobs.import_detail, name="import-detail"),
     path("projects/<int:project_id>/bring-in/", work_imports.work_import, name="work-import"),
     path("projects/<int:project_id>/sources/", sources.source_list, name="source-list"),
+    path("projects/<int:project_id>/assignments/", assignments.assignment_list, name="assignment-list"),
+    path(
+        "projects/<int:project_id>/assignments/<int:assignment_id>/withdraw/",
+        assignments.assignment_remove,
+        name="assignment-remove",
+    ),
     path("projects/<int:project_id>/members/", members.member_list, name="member-list"),
     path("projects/<int:project_id>/members/add/", members.member_add, name="member-add"),
     path(
@@ -56,6 +63,7 @@ urlpatterns = [
     path("annotations/<int:annotation_id>/span/", reader.annotation_recut, name="annotation-recut"),
     path("annotations/<int:annotation_id>/delete/", reader.annotation_delete, name="annotation-delete"),
     path("projects/<int:project_id>/next-claim/", next_claim.next_claim, name="next-claim"),
+    path("sources/<int:source_id>/", sources.source_detail, name="source-detail"),
     path("sources/<int:source_id>/reliability/", sources.source_reliability, name="source-reliability"),
     path("history/<str:object_type>/<int:object_id>/", history.history, name="history"),
     # The review workflow.

@@ -99,8 +99,9 @@ def count_of(claims: QuerySet[Annotation]):
 
 
 def reviewer_progress(user, project: Project) -> list[Progress]:
-    """Each reviewer's assigned live claims, done and waiting (:class:`Progress`), by username; one
-    query. ``waiting`` is :func:`annotations.selectors.awaiting_verdict_of`'s rule, asked for each
+    """Each reviewer's assigned live claims, done and waiting (:class:`Progress`), by username, for
+    the project's reviewers and the editors and admins who have assignments; one query.
+    ``waiting`` is :func:`annotations.selectors.awaiting_verdict_of`'s rule, asked for each
     reviewer in turn. A member who does not see everything gets their own row only (none below
     reviewer): who has judged which claims is blind review's to hide."""
     # The claims are counted in subqueries of the membership row, whose rules nest one level
@@ -115,7 +116,7 @@ def reviewer_progress(user, project: Project) -> list[Progress]:
         n_assigned=count_of(assigned),
         n_done=count_of(assigned.filter(judged)),
         n_waiting=count_of(awaiting_verdict_of(reviewer, assigned).filter(awaits_me=True)),
-    )
+    ).filter(Q(role=Role.REVIEWER) | Q(n_assigned__gt=0))
     return [
         Progress(username=row.user.username, assigned=row.n_assigned, done=row.n_done, waiting=row.n_waiting)
         for row in rows

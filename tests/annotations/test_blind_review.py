@@ -656,6 +656,23 @@ def api_history_kinds(fx, response, who):
     return None
 
 
+def source_claims(blind: int, editor: int):
+    """The public source's count of the claims citing it: only the citations the member may see.
+    Reviewer 1 cited it on the agreed claim, whose verdicts stay hidden from those who know nothing."""
+
+    def check(fx, response, who):
+        if response.status_code not in (200, 400):
+            return f"answered {response.status_code}"
+        if "source" in response.context:
+            got = response.context["source"].n_claims
+        else:
+            got = {source.pk: source.n_claims for source in response.context["page"]}.get(fx.public_source.pk)
+        expected = editor if who == "editor" else blind
+        return None if got == expected else f"counts {got} claims citing the public source, not {expected}"
+
+    return check
+
+
 def refused_to(*members):
     """The member must be refused (403 or 404); the others get a page."""
 
@@ -732,6 +749,11 @@ def probes(fx: Sweep) -> list[Probe]:
         Probe(f"/api/v1/projects/{P}/"),
         Probe(f"/api/v1/projects/{P}/members/"),
         Probe(f"/api/v1/projects/{P}/members/{u['r1']}/"),
+        # Assignments are the desk's plan, not a judgement; the sweep's desk has none. A POST naming
+        # both an article and a claim is refused (400 for editors, 403 below) and changes nothing.
+        Probe(f"/api/v1/projects/{P}/assignments/", check=api_ids([], [])),
+        Probe(f"/api/v1/projects/{P}/assignments/", post={"assignee": u["r1"], "article": a1, "annotation": c["d1"]}),
+        Probe(f"/api/v1/projects/{P}/assignments/{2**31}/", check=refused_to(*BLIND_USERS, "editor")),
         Probe("/api/v1/articles/"),
         Probe(f"/api/v1/articles/{a1}/"),
         Probe(f"/api/v1/articles/{a1}/revisions/"),
@@ -1142,6 +1164,14 @@ def probes(fx: Sweep) -> list[Probe]:
             ("hush-title-d2-r1",),
             page_rows([], [s.id for s in secret_sources]),
         ),
+        Probe(f"/projects/{P}/sources/?q=handbook", check=source_claims(0, 1)),
+        Probe(f"/sources/{fx.public_source.id}/", check=source_claims(0, 1)),
+        Probe(f"/sources/{fx.public_source.id}/", post={"kind": "bogus"}),
+        Probe(f"/sources/{secret_source.id}/", ("hush-title-d1-r1",), refused_to(*BLIND_USERS)),
+        Probe(f"/sources/{secret_source.id}/", ("hush-title-d1-r1",), refused_to(*BLIND_USERS), post={"kind": "x"}),
+        Probe(f"/projects/{P}/assignments/"),
+        Probe(f"/projects/{P}/assignments/", post={"article": "x", "assignee": u["r1"]}),
+        Probe(f"/projects/{P}/assignments/{2**31}/withdraw/", check=refused_to(*BLIND_USERS, "editor"), post={}),
         Probe(f"/projects/{P}/members/"),
         # The archive holds every verdict: project admins only (the sweep's editor is no admin),
         # and importing one is for site staff.

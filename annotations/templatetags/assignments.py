@@ -1,0 +1,107 @@
+"""Sharing work out in the pages: each reviewer's progress and the desk's backlog drawn as SVG bars
+(laid out here, drawn by ``annotations/_assign_progress.html``), and who each listed article is
+assigned to."""
+
+from dataclasses import dataclass
+
+from django import template
+
+from annotations.models import Status
+from annotations.selectors.assignments import article_assignees
+from annotations.templatetags.review_pages import short_label
+
+register = template.Library()
+
+ROW = 30
+LABELS = 130
+BAR = 300
+BAR_HEIGHT = 18
+VALUES = 190
+# Each reviewer's claims, in the order their segments are drawn, with the words a segment's title uses.
+PARTS = (("done", "judged"), ("waiting", "awaiting their verdict"), ("settled", "settled without them"))
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: int
+    width: int
+    part: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    y: int
+    text_y: int
+    name: str
+    short_name: str
+    segments: list[Segment]
+    label: str
+
+
+def segments(values, total: int, scale: int, name: str = "") -> list[Segment]:
+    """Bars side by side from ``LABELS``, each ``value`` of ``total`` as wide as its share of ``scale``."""
+    found, x = [], LABELS
+    for part, words, value in values:
+        width = round(BAR * value / scale) if scale else 0
+        if width:
+            found.append(Segment(x=x, width=width, part=part, title=f"{name}{value} {words}"))
+            x += width
+    return found
+
+
+def progress_layout(progress, counts) -> dict:
+    """The reviewers' bars, scaled to the most claims any of them has, and the backlog's bar of the
+    project's claims by status (as the member may see them)."""
+    biggest = max((row.assigned for row in progress), default=0)
+    rows = []
+    for index, row in enumerate(progress):
+        values = [(part, words, getattr(row, part)) for part, words in PARTS]
+        rows.append(
+            Row(
+                y=index * ROW + (ROW - BAR_HEIGHT) // 2,
+                text_y=index * ROW + ROW // 2,
+                name=row.username,
+                short_name=short_label(row.username, 18),
+                segments=segments(values, row.assigned, biggest, f"{row.username}: "),
+                label=f"{row.done} of {row.assigned} done, {row.waiting} waiting",
+            )
+        )
+    statuses = [(status, str(label).lower(), counts.get(status, 0)) for status, label in Status.choices]
+    return {
+        "progress": progress,
+        "rows": rows,
+        "width": LABELS + BAR + VALUES,
+        "height": max(len(rows), 1) * ROW,
+        "bar_x": LABELS,
+        "bar_width": BAR,
+        "bar_height": BAR_HEIGHT,
+        "label_x": LABELS - 8,
+        "value_x": LABELS + BAR + 8,
+        "backlog": segments(statuses, counts.get("total", 0), counts.get("total", 0)),
+        "statuses": statuses,
+        "total": counts.get("total", 0),
+        "open": counts.get(Status.NEEDS_REVIEW, 0) + counts.get(Status.DISPUTED, 0),
+    }
+
+
+@register.inclusion_tag("annotations/_assign_progress.html", takes_context=True)
+def assignment_progress(context, progress, counts):
+    """``{% assignment_progress progress counts %}``: the project page's section on shared work."""
+    return {
+        **progress_layout(progress, counts),
+        "project": context["project"],
+        "can_edit": context["can_edit"],
+    }
+
+
+@register.simple_tag
+def assignees_by_article(page) -> dict[int, list[str]]:
+    """``{% assignees_by_article page as assignees %}``: who each article of the page is assigned
+    to as a whole; one query."""
+    return article_assignees(article.pk for article in page)
+
+
+@register.filter
+def assignees_of(assignees: dict, article) -> list[str]:
+    return assignees.get(article.pk, [])
