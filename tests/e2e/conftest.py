@@ -3,11 +3,14 @@
 No test downloads a browser; ``.ci/run`` installs Debian's ``chromium`` package.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings as django_settings
 from django.test import Client
 
@@ -79,16 +82,114 @@ def watch_csp(page) -> list[str]:
     return violations
 
 
+# axe-core (vendored by axe-playwright-python, so no test downloads it) is put into every document
+# before the page's own scripts; once the page has loaded, it checks the page against its default
+# rules (WCAG 2.x A and AA, and its best practices) and reports each violation to the console.
+# Pages the workbench does not write (Django's admin, Swagger UI) are left to their authors.
+AXE_RULES = {"resultTypes": ["violations"]}
+AXE_SKIPPED_PATHS = ("/admin/", "/api/docs/")
+# Violations known and waiting for their template's fix, each with where it shows: (rule, path).
+KNOWN_VIOLATIONS = {
+    # templates/annotations/claim.html: the stand-alone claim page titles itself with an h2.
+    ("page-has-heading-one", "/annotations/"),
+}
+CHECK_ON_LOAD = """
+;(() => {
+  const {skipped, rules} = window.__axeConfig;
+  if (window.top !== window || skipped.some((path) => location.pathname.startsWith(path))) return;
+  window.addEventListener("load", () => {
+    window.__axeOnLoad = axe.run(document, rules).then((results) => {
+      for (const violation of results.violations) {
+        const where = violation.nodes.map((node) => node.target.join(" ")).join(", ");
+        console.error(`axe violation: ${violation.id} (${violation.impact}) on ${location.pathname}: `
+          + `${violation.help} at ${where}`);
+      }
+    }, () => {});
+  });
+})();
+"""
+AXE_ON_LOAD = (
+    AXE_SCRIPT
+    + f";window.__axeConfig = {json.dumps({'skipped': AXE_SKIPPED_PATHS, 'rules': AXE_RULES})};"
+    + CHECK_ON_LOAD
+)
+
+# The same check, run now and awaited, on the page as it stands (after the check on load, since
+# axe-core runs one check at a time).
+CHECK_NOW = """
+async (rules) => {
+  if (typeof axe === "undefined") return [];
+  await window.__axeOnLoad;
+  const results = await axe.run(document, rules);
+  return results.violations.map((violation) => `axe violation: ${violation.id} (${violation.impact}) on `
+    + `${location.pathname}: ${violation.help} at `
+    + violation.nodes.map((node) => node.target.join(" ")).join(", "));
+}
+"""
+
+
+def watch_accessibility(page) -> list[str]:
+    """Collect, from now on, every axe-core violation found on the pages ``page`` loads."""
+    violations = []
+
+    def on_console(message):
+        if message.text.startswith("axe violation:"):
+            violations.append(message.text)
+
+    page.add_init_script(script=AXE_ON_LOAD)
+    page.on("console", on_console)
+    return violations
+
+
+def accessibility_violations(page) -> list[str]:
+    """The axe-core violations of ``page`` as it stands now (none on the pages left to others)."""
+    if page.is_closed() or not page.url.startswith("http"):
+        return []
+    if urlsplit(page.url).path.startswith(AXE_SKIPPED_PATHS):
+        return []
+    page.wait_for_load_state()
+    return page.evaluate(CHECK_NOW, AXE_RULES)
+
+
+def is_known(violation: str) -> bool:
+    return any(
+        violation.startswith(f"axe violation: {rule} ") and f" on {path}" in violation
+        for rule, path in KNOWN_VIOLATIONS
+    )
+
+
+def fail_on_violations(violations: list[str]) -> None:
+    violations = [violation for violation in violations if not is_known(violation)]
+    if violations:
+        unique = list(dict.fromkeys(violations))
+        pytest.fail(f"{len(unique)} accessibility violations:\n" + "\n".join(unique), pytrace=False)
+
+
+@pytest.fixture
+def check_accessibility():
+    """Fail the test at once on any axe-core violation of the page as it stands, e.g. after a
+    script opened a panel or a dialog."""
+
+    def check(page) -> None:
+        fail_on_violations(accessibility_violations(page))
+
+    return check
+
+
 @pytest.fixture
 def page(page):
-    """Playwright's page, failing the test on any Content-Security-Policy violation it reports."""
-    violations = watch_csp(page)
+    """Playwright's page, failing the test on any Content-Security-Policy violation it reports and
+    on any axe-core violation of a page it loaded, or of the page it ends on."""
+    csp_violations = watch_csp(page)
+    axe_violations = watch_accessibility(page)
     yield page
-    if violations:
+    if csp_violations:
         pytest.fail(
-            f"{len(violations)} Content-Security-Policy violations:\n" + "\n".join(violations),
+            f"{len(csp_violations)} Content-Security-Policy violations:\n" + "\n".join(csp_violations),
             pytrace=False,
         )
+    axe_violations += accessibility_violations(page)
+    fail_on_violations(axe_violations)
 
 
 @pytest.fixture
