@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, JSONObject, Lower, StrIndex, Substr
+from django.db.models.functions import Greatest, JSONObject, Lower, StrIndex, Substr
 
 from annotations.models import Annotation, Article, ArticleRevision
 
@@ -119,15 +119,22 @@ def matching_articles(articles: QuerySet[Article], query: str) -> QuerySet[Artic
 def with_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
     """:func:`matching_articles`, each annotated with what :func:`mark_matches` shows: an excerpt
     of its text around the matches and the first matching claims with their number, in the same
-    query."""
+    query.
+
+    Each is a subquery of its own, bare (no function around it): the article list groups its rows
+    to count claims, and a bare correlated subquery is grouped by the column it refers to, so the
+    database works it out once a listed article, after the page is cut, and leaves it out of the
+    page count; wrapped, it would be a grouping key, worked out for every claim of every match.
+    """
     articles = matching_articles(articles, query)
     query = query.strip()
     terms = search_terms(query)
     if not terms:
         return articles
+    revision = ArticleRevision.objects.filter(pk=OuterRef("current_revision_id")).order_by()
     if uses_full_text(articles):
         excerpt = SearchHeadline(
-            "current_revision__text",
+            "text",
             text_query(query),
             config=CONFIG,
             start_sel=MARK_START,
@@ -137,10 +144,10 @@ def with_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
             max_fragments=2,
             fragment_delimiter=" … ",
         )
+        excerpt_from = Value(1)
     else:
-        first = StrIndex(Lower("current_revision__text"), Lower(Value(terms[0])))
-        excerpt = Substr("current_revision__text", Greatest(first - EXCERPT_BEFORE, 1), EXCERPT_LENGTH)
-        articles = articles.annotate(search_excerpt_from=Greatest(first - EXCERPT_BEFORE, 1))
+        excerpt_from = Greatest(StrIndex(Lower("text"), Lower(Value(terms[0]))) - EXCERPT_BEFORE, 1)
+        excerpt = Substr("text", excerpt_from, EXCERPT_LENGTH)
     claims = matching_claims(query, Annotation.objects.filter(article=OuterRef("pk"))).order_by("start", "id")
     shown = claims.values(
         found=JSONObject(
@@ -151,9 +158,9 @@ def with_matches(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
     )
     counted = claims.order_by().values("article").annotate(n=Count("pk")).values("n")
     return articles.annotate(
-        search_excerpt=excerpt,
-        n_claims_found=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
-        # One subquery per shown claim keeps the page at one query on every database.
+        search_excerpt=Subquery(revision.values(excerpt=excerpt)),
+        search_excerpt_from=Subquery(revision.values(at=excerpt_from), output_field=IntegerField()),
+        n_claims_found=Subquery(counted, output_field=IntegerField()),
         **{f"search_claim_{n}": Subquery(shown[n : n + 1]) for n in range(CLAIMS_SHOWN)},
     )
 
@@ -180,7 +187,7 @@ def mark_matches(articles, query: str) -> None:
             for n in range(CLAIMS_SHOWN)
             if (found := getattr(article, f"search_claim_{n}", None))
         ]
-        article.claims_not_shown = getattr(article, "n_claims_found", 0) - len(article.claims_found)
+        article.claims_not_shown = (getattr(article, "n_claims_found", None) or 0) - len(article.claims_found)
 
 
 def marked(text: str, terms: list[str]) -> list[Fragment]:
