@@ -4,7 +4,7 @@
 // in whichever article it is.
 
 import { chooseRating, enhancePanel, openVerdictForm } from "./panel.js";
-import { codePointsOf, spanOfRange, stepSpan } from "./selection.js";
+import { codePointsOf, rangeOfSpan, spanOfRange, stepSpan } from "./selection.js";
 import { announce, isTyping, shortcutsOff } from "./workbench.js";
 
 const reader = document.querySelector("[data-reader]");
@@ -65,7 +65,7 @@ document.addEventListener("selectionchange", () => {
   }
 });
 
-function showAnnotateErrors(messages) {
+function showAnnotateErrors(messages, { shown = true } = {}) {
   let box = annotateForm.querySelector(".form-errors");
   if (!box) {
     box = document.createElement("div");
@@ -80,7 +80,7 @@ function showAnnotateErrors(messages) {
       return line;
     }),
   );
-  announce(messages.join(" "), "error");
+  announce(messages.join(" "), "error", { shown });
   return box;
 }
 
@@ -92,7 +92,7 @@ function clearLongWarning() {
 /** The server asked before saving a long selection: offer to save exactly that one, or not. */
 function askAboutLongSelection(messages, span) {
   pendingLong = span;
-  const box = showAnnotateErrors(messages);
+  const box = showAnnotateErrors(messages, { shown: false });
   const actions = document.createElement("p");
   actions.className = "long-selection-actions";
   const save = document.createElement("button");
@@ -166,9 +166,22 @@ function proposedSpan(form) {
   return { start: Number(form.elements.start.value), end: Number(form.elements.end.value) };
 }
 
+/** Outline the proposed words in the text (CSS Custom Highlight API, where the browser has it). */
+function outlineProposal(span) {
+  if (!window.CSS?.highlights || typeof Highlight === "undefined") return;
+  const range = span && rangeOfSpan(text, span.start, span.end);
+  if (range) CSS.highlights.set("recut", new Highlight(range));
+  else CSS.highlights.delete("recut");
+}
+
 function showProposal(form, span) {
   form.elements.start.value = String(span.start);
   form.elements.end.value = String(span.end);
+  renderProposal(form, span);
+}
+
+function renderProposal(form, span) {
+  outlineProposal(span);
   articleChars ??= codePointsOf(text);
   const quote = articleChars.slice(span.start, span.end).join("");
   const shown = quote.length > 160 ? `${quote.slice(0, 157)}…` : quote;
@@ -192,13 +205,19 @@ function recutStep(edge, direction) {
   const details = form.closest("details");
   if (details) details.open = true;
   showProposal(form, moved);
-  announce(`New words: ${moved.quote}. Save the new span to keep them.`);
+  announce(`New words: ${moved.quote}. Save the new span to keep them.`, "info", { shown: false });
 }
 
 function wireRecut() {
   const form = recutForm();
   if (!form) return;
   form.querySelector("[data-recut-steps]").hidden = false;
+  for (const field of [form.elements.start, form.elements.end]) {
+    field.addEventListener("input", () => {
+      const span = proposedSpan(form);
+      if (Number.isInteger(span.start) && Number.isInteger(span.end) && span.start < span.end) renderProposal(form, span);
+    });
+  }
   for (const button of form.querySelectorAll("[data-recut-step]")) {
     button.addEventListener("click", () => recutStep(button.dataset.recutStep, Number(button.dataset.direction)));
   }
@@ -263,6 +282,7 @@ function onSwap(container) {
   const body = container.querySelector(".panel-body");
   if (body) refreshStatus(body);
   wireCloseButton();
+  outlineProposal(null);
   wireRecut();
 }
 

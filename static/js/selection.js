@@ -5,7 +5,7 @@
 // are not in the page, only in the gaps between segments, so offsets never depend on how the
 // browser lays out or serializes the text.
 
-import { codePointLength, sliceCodePoints, splitsPair } from "./offsets.js";
+import { codePointLength, codePointToUtf16, sliceCodePoints, splitsPair } from "./offsets.js";
 
 const SEGMENT = "[data-s]";
 
@@ -106,4 +106,38 @@ export function stepSpan(chars, span, edge, direction) {
   }
   if (start >= end || (start === span.start && end === span.end)) return null;
   return { start, end, quote: chars.slice(start, end).join("") };
+}
+
+/** The DOM point of code point `offset`, inside the segment that holds it (`edge` "end": the
+ * segment it closes, so that a span's end never lands in the next paragraph). */
+function pointOf(container, offset, edge) {
+  const segment = segmentsOf(container).find((candidate) => {
+    const s = Number(candidate.dataset.s);
+    const e = Number(candidate.dataset.e);
+    return edge === "end" ? offset > s && offset <= e : offset >= s && offset < e;
+  });
+  if (!segment) return null;
+  let left = offset - Number(segment.dataset.s);
+  const walker = document.createTreeWalker(segment, NodeFilter.SHOW_TEXT);
+  let last = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const length = codePointLength(node.data);
+    if (left < length || (edge === "end" && left === length)) {
+      return { node, offset: codePointToUtf16(node.data, left) };
+    }
+    left -= length;
+    last = node;
+  }
+  return last ? { node: last, offset: last.data.length } : null;
+}
+
+/** A Range over code points `start`..`end` of the reader's text, or `null` when they are not in it. */
+export function rangeOfSpan(container, start, end) {
+  const first = pointOf(container, start, "start");
+  const last = pointOf(container, end, "end");
+  if (!first || !last) return null;
+  const range = document.createRange();
+  range.setStart(first.node, first.offset);
+  range.setEnd(last.node, last.offset);
+  return range;
 }
