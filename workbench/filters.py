@@ -11,7 +11,10 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 MAX_ID = 2**63 - 1
 
@@ -47,3 +50,38 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date-time, with or without a UTC offset, compared in UTC."""
 
     field_class = UtcDateTimeField
+
+
+BLANK = "Give a value, or leave the parameter out."
+
+
+def blank_values(filterset: django_filters.FilterSet) -> dict[str, list[str]]:
+    """``{name: [reason]}`` for each filter given an empty value that its schema does not admit.
+
+    django-filter reads ``?rating=`` as no filter at all, but the schema gives such a parameter an
+    enum, a number, a date-time or a boolean, and none of those is empty: a client that sends one
+    has a bug it should hear about. Text filters (a search, a username) may be empty, as their
+    schema says, and so may an ordering (an empty list of fields).
+    """
+    data = filterset.data
+    return {
+        name: [BLANK]
+        for name, filter_ in filterset.filters.items()
+        if not isinstance(filter_, (django_filters.CharFilter, django_filters.OrderingFilter))
+        and name in data
+        and "" in (data.getlist(name) if hasattr(data, "getlist") else [data[name]])
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing empty values where the schema admits none (:func:`blank_values`)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if errors := blank_values(filterset):
+            raise ValidationError(errors, code="blank")
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs

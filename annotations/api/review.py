@@ -30,6 +30,7 @@ from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.permissions import check_role_where_member
 from annotations.selectors import QUEUE_NAMES, adjudications_visible_to, disagreements_visible_to, queue
 from annotations.selectors.assignments import assigned_first, assigned_to_username
+from annotations.selectors.review import filter_claims
 from annotations.services.review import accept_converged_rating, adjudicate, keep_both, merge_annotations
 from workbench.filters import MAX_ID, IdFilter
 
@@ -299,12 +300,23 @@ class QueueFilter(AnnotationFilter):
     assignee = django_filters.CharFilter(
         method="filter_assignee", label="Assigned to this username (on its own or with its article)"
     )
+    tag = django_filters.CharFilter(method="filter_queue", label="Has this tag")
 
     class Meta(AnnotationFilter.Meta):
         fields = []
 
     def filter_assignee(self, queryset, name, value):
         return assigned_to_username(queryset, value)
+
+    # Rating, tag and reviewer as the queue pages apply them (one rule for both).
+    def filter_rating(self, queryset, name, value):
+        return self.filter_queue(queryset, "rating", value)
+
+    def filter_reviewer(self, queryset, name, value):
+        return self.filter_queue(queryset, "reviewer", value)
+
+    def filter_queue(self, queryset, name, value):
+        return filter_claims(self.request.user, queryset, **{name: value})
 
 
 @extend_schema_view(

@@ -9,6 +9,7 @@ closed) is shown as a message above the current state, with status 409.
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations.limits import USERNAME_MAX_LENGTH
 from annotations.models import (
     PUBLISHED_STATUSES,
     DisagreementKind,
@@ -26,6 +28,7 @@ from annotations.models import (
     Rating,
     Role,
 )
+from annotations.models.annotations import TAG_NAME_MAX_LENGTH
 from annotations.pages.context import EVIDENCE_PREFIX, paginate, project_context, project_for
 from annotations.pages.forms import (
     AdjudicationForm,
@@ -33,9 +36,15 @@ from annotations.pages.forms import (
     EvidenceFormSet,
     KeepBothForm,
     MergeForm,
+    PageForm,
     add_service_error,
 )
-from annotations.permissions import get_annotation_for, get_disagreement_for, judgement_refusal
+from annotations.permissions import (
+    get_annotation_for,
+    get_disagreement_for,
+    judgement_refusal,
+    sees_everything,
+)
 from annotations.selectors import (
     adjudications_of,
     claims_of_disagreement,
@@ -45,6 +54,7 @@ from annotations.selectors import (
     verdicts_with_evidence,
 )
 from annotations.selectors.assignments import assigned_first, assigned_to_username
+from annotations.selectors.review import filter_claims
 from annotations.services.review import (
     accept_converged_rating,
     adjudicate,
@@ -54,6 +64,7 @@ from annotations.services.review import (
 )
 from annotations.templatetags.article_text import Span, segments
 from workbench.errors import StateConflict
+from workbench.filters import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,27 @@ QUEUES = {
 }
 
 
+class QueueFilterForm(PageForm):
+    """A queue's filters (:func:`annotations.selectors.review.filter_claims`): the rating only on
+    Done, the one queue whose claims have a final rating; the reviewer where it can narrow. The
+    article comes from a claim's row (its link to the article's claims), so that the form needs no
+    list of the project's articles."""
+
+    id_prefix = "filter"
+
+    article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    rating = forms.ChoiceField(required=False, choices=[("", "Any"), *Rating.choices], label="Final rating")
+    tag = forms.CharField(required=False, max_length=TAG_NAME_MAX_LENGTH, label="Tag")
+    reviewer = forms.CharField(required=False, max_length=USERNAME_MAX_LENGTH, label="Judged by (username)")
+
+    def __init__(self, *args, rating: bool, reviewer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not rating:
+            del self.fields["rating"]
+        if not reviewer:
+            del self.fields["reviewer"]
+
+
 @login_required
 @require_GET
 def queue_page(request, project_id, queue_name):
@@ -104,6 +136,15 @@ def queue_page(request, project_id, queue_name):
         claims = assigned_first(request.user, claims)
         if assignee:
             claims = assigned_to_username(claims, assignee)
+    filters = QueueFilterForm(
+        request.GET or None,
+        rating=spec.name == "done",
+        # Whose verdicts a claim has shows only where blind review reveals them: a blind reviewer's
+        # queue to review never holds a claim they judged, so the filter could only empty it.
+        reviewer=spec.name == "done" or sees_everything(request.user, project),
+    )
+    if filters.is_bound and filters.is_valid():
+        claims = filter_claims(request.user, claims, **filters.cleaned_data)
     page = paginate(request, claims)
     if spec.name == "disputed":
         found = open_disagreements_of(request.user, [claim.pk for claim in page])
@@ -111,12 +152,13 @@ def queue_page(request, project_id, queue_name):
             claim.open_disagreements = found.get(claim.pk, [])
     context = project_context(project, queue_name)
     context.update(queue=spec, queue_slug=queue_name, page=page, assignee=assignee)
+    context["filters"] = filters
     if spec.name == "done":
         # The exports' filters for the claims this queue lists.
         context["export_query"] = urlencode(
             {"project": project.pk, "status": PUBLISHED_STATUSES, "orphaned": "false"}, doseq=True
         )
-    return render(request, "annotations/queue.html", context)
+    return render(request, "annotations/queue.html", context, status=400 if filters.errors else 200)
 
 
 @login_required

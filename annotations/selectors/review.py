@@ -3,11 +3,13 @@
 from django.db.models import F, Q, QuerySet
 
 from annotations.models import (
+    PUBLISHED_STATUSES,
     Adjudication,
     Annotation,
     Disagreement,
     DisagreementStatus,
     Project,
+    Verdict,
 )
 from annotations.permissions import disagreements_revealed_to, member_projects, revealed_to
 from annotations.selectors.claims import annotations_visible_to, sources_with_reliability
@@ -86,3 +88,34 @@ def adjudications_of(user, claim_id: int) -> list[Adjudication]:
         .prefetch_related(sources_with_reliability())
         .order_by(F("superseded_at").desc(nulls_first=True), "-created_at", "-id")
     )
+
+
+def filter_claims(
+    user,
+    claims: QuerySet[Annotation],
+    *,
+    article: int | None = None,
+    rating: str = "",
+    tag: str = "",
+    reviewer: str = "",
+) -> QuerySet[Annotation]:
+    """``claims`` (a queue's) narrowed to one article, one final rating, one tag or the claims one
+    reviewer judged; the queues' filters in the pages and the API alike.
+
+    A rating is the final rating of agreed and resolved claims, which every member sees: no
+    verdict's rating takes part, so a blind reviewer learns nothing from it. The claims someone
+    else judged are theirs to tell only where blind review reveals the verdicts to the user
+    (:func:`annotations.permissions.revealed_to`).
+    """
+    if article:
+        claims = claims.filter(article_id=article)
+    if rating:
+        claims = claims.filter(status__in=PUBLISHED_STATUSES, final_rating=rating)
+    if tag:
+        claims = claims.filter(tags__name=tag)
+    if reviewer:
+        if reviewer != user.username:
+            claims = claims.filter(revealed_to(user))
+        judged = Verdict.objects.filter(reviewer__username=reviewer).values("annotation")
+        claims = claims.filter(pk__in=judged)
+    return claims

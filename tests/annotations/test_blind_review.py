@@ -1507,3 +1507,59 @@ def test_a_dispute_among_all_the_verdicts_needed_is_not_betrayed_by_what_awaits_
         pending.id in marked,
     )
     assert home in (0, 2)
+
+
+@pytest.mark.parametrize("who", ("reviewer", "blind_editor"))
+def test_filtering_the_queue_to_review_by_rating_or_reviewer_tells_a_blind_member_nothing(who):
+    """Reviewers 1 and 2 rated one claim differently (disputed), reviewer 1 alone rated another
+    (needs review); a member who judged neither filters the to-review queue by every rating and by
+    each reviewer, in the API and on the page. A rating filter reads final ratings only, so no
+    rating may pick out a claim, and the claims another reviewer judged stay unknown: the answer is
+    the same whatever the verdicts say."""
+    desk = make_desk(reviewers=3)
+    blind_editor = join_as_blind_editor(desk)
+    member = {"reviewer": desk.reviewers[2], "blind_editor": blind_editor}[who]
+    article = make_article(desk)
+    disputed = make_annotation(desk, article=article, quote="The river rose 3.2 metres overnight.")
+    make_verdict(desk, annotation=disputed, reviewer=desk.reviewers[0], rating="false")
+    make_verdict(desk, annotation=disputed, reviewer=desk.reviewers[1], rating="true")
+    pending = make_annotation(desk, article=article, quote="1,200 homes were flooded")
+    make_verdict(desk, annotation=pending, reviewer=desk.reviewers[0], rating="mostly_true")
+    untouched = make_annotation(desk, article=article, quote="The mayor said")
+    client = client_for(member)
+    queue = f"/projects/{desk.project.id}/queues/to-review/"
+
+    def api(**filters):
+        response = client.get("/api/v1/queues/to_review/", filters)
+        assert response.status_code == 200, filters
+        return {row["id"] for row in response.json()["results"]}
+
+    def page(**filters):
+        response = client.get(queue, filters)
+        assert response.status_code == 200, filters
+        return {claim.pk for claim in response.context["page"]}
+
+    assert api() == page() == {disputed.id, pending.id, untouched.id}
+    for rating in Rating.values:
+        assert api(rating=rating) == set(), rating
+        assert page(rating=rating) == page(), rating
+    for reviewer in desk.reviewers[:2]:
+        assert api(reviewer=reviewer.username) == set(), reviewer.username
+        assert page(reviewer=reviewer.username) == page(), reviewer.username
+    body = client.get(queue).content.decode()
+    assert 'name="rating"' not in body
+    assert 'name="reviewer"' not in body
+
+
+def test_the_done_queue_filters_by_final_rating_without_showing_verdicts(hidden):
+    """On Done, a member who judged nothing finds the resolved claim by its published final
+    rating, and not by the rating a reviewer gave it."""
+    desk, claim = hidden
+    client = client_for(desk.reviewers[2])
+    for path in ("/api/v1/queues/done/", f"/projects/{desk.project.id}/queues/done/"):
+        found = client.get(path, {"rating": "mostly_false"})
+        hidden_rating = client.get(path, {"rating": "misleading"})
+        assert found.status_code == hidden_rating.status_code == 200
+        assert str(claim.id) in found.content.decode(), path
+        assert f"#{claim.id}" not in hidden_rating.content.decode(), path
+        assert f'"id":{claim.id}' not in hidden_rating.content.decode().replace(" ", ""), path
