@@ -8,15 +8,13 @@ from django import template
 
 from annotations.models import Status
 from annotations.selectors.assignments import article_assignees
-from annotations.templatetags.review_pages import short_label
 
 register = template.Library()
 
-ROW = 30
-LABELS = 130
+# The bars are drawn in a box this wide and stretched to the width of their line, so that they
+# fit any screen; their names and numbers are the page's text beside them.
 BAR = 300
 BAR_HEIGHT = 18
-VALUES = 190
 # Each reviewer's claims, in the order their segments are drawn, with the words a segment's title uses.
 PARTS = (("done", "judged"), ("waiting", "awaiting their verdict"), ("settled", "settled without them"))
 
@@ -31,17 +29,14 @@ class Segment:
 
 @dataclass(frozen=True)
 class Row:
-    y: int
-    text_y: int
     name: str
-    short_name: str
     segments: list[Segment]
     label: str
 
 
-def segments(values, total: int, scale: int, name: str = "") -> list[Segment]:
-    """Bars side by side from ``LABELS``, each ``value`` of ``total`` as wide as its share of ``scale``."""
-    found, x = [], LABELS
+def segments(values, scale: int, name: str = "") -> list[Segment]:
+    """Bars side by side, each ``value`` as wide as its share of ``scale``."""
+    found, x = [], 0
     for part, words, value in values:
         width = round(BAR * value / scale) if scale else 0
         if width:
@@ -54,33 +49,26 @@ def progress_layout(progress, counts) -> dict:
     """The reviewers' bars, scaled to the most claims any of them has, and the backlog's bar of the
     project's claims by status (as the member may see them)."""
     biggest = max((row.assigned for row in progress), default=0)
-    rows = []
-    for index, row in enumerate(progress):
-        values = [(part, words, getattr(row, part)) for part, words in PARTS]
-        rows.append(
-            Row(
-                y=index * ROW + (ROW - BAR_HEIGHT) // 2,
-                text_y=index * ROW + ROW // 2,
-                name=row.username,
-                short_name=short_label(row.username, 18),
-                segments=segments(values, row.assigned, biggest, f"{row.username}: "),
-                label=f"{row.done} of {row.assigned} done, {row.waiting} waiting",
-            )
+    rows = [
+        Row(
+            name=row.username,
+            segments=segments(
+                [(part, words, getattr(row, part)) for part, words in PARTS], biggest, f"{row.username}: "
+            ),
+            label=f"{row.done} of {row.assigned} done, {row.waiting} waiting",
         )
+        for row in progress
+    ]
     statuses = [(status, str(label).lower(), counts.get(status, 0)) for status, label in Status.choices]
+    total = counts.get("total", 0)
     return {
         "progress": progress,
         "rows": rows,
-        "width": LABELS + BAR + VALUES,
-        "height": max(len(rows), 1) * ROW,
-        "bar_x": LABELS,
         "bar_width": BAR,
         "bar_height": BAR_HEIGHT,
-        "label_x": LABELS - 8,
-        "value_x": LABELS + BAR + 8,
-        "backlog": segments(statuses, counts.get("total", 0), counts.get("total", 0)),
+        "backlog": segments(statuses, total),
         "statuses": statuses,
-        "total": counts.get("total", 0),
+        "total": total,
         "open": counts.get(Status.NEEDS_REVIEW, 0) + counts.get(Status.DISPUTED, 0),
     }
 
