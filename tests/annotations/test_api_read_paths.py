@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import make_article, make_desk
+from workbench.pagination import IdsFirstPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,28 @@ def test_bulk_verdicts_on_existing_spans_run_the_same_queries_for_one_item_or_fi
         assert [item["quote"] for item in response.json()] == chosen
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_deep_page_reads_its_ids_first_and_holds_what_offset_gives(monkeypatch):
+    """Past the first pages a list page reads its rows' ids in the list's order, then those rows
+    whole by id: the same rows, order, count and links as page-number paging gave, and the query
+    that builds whole rows (joins, annotations) skips nothing by OFFSET."""
+    desk = make_desk()
+    for number in range(9):
+        make_article(desk, title=f"Article {number}")
+    client = APIClient()
+    client.force_authenticate(desk.reviewers[0])
+    pages = [f"/api/v1/articles/?project={desk.project.id}&page_size=2&page={page}" for page in (1, 3, 5)]
+    offset_pages = [client.get(page).json() for page in pages]
+
+    monkeypatch.setattr(IdsFirstPaginator, "deep_offset", 4)
+    with CaptureQueriesContext(connection) as queries:
+        assert [client.get(page).json() for page in pages] == offset_pages
+    assert [len(page["results"]) for page in offset_pages] == [2, 2, 1]
+    by_offset = [query["sql"] for query in queries if "OFFSET" in query["sql"]]
+    # Pages 3 and 5 read their ids by OFFSET, selecting the id alone; page 1 is read as before.
+    assert len(by_offset) == 2
+    assert all(sql.startswith('SELECT "annotations_article"."id" AS "pk" FROM') for sql in by_offset)
+    whole = [query["sql"] for query in queries if '"annotations_article"."title"' in query["sql"]]
+    assert len(whole) == 3
+    assert not [sql for sql in whole if "OFFSET" in sql]
