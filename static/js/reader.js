@@ -18,7 +18,17 @@ let selected = null;
 // The selection the server asked about (long, or across paragraphs) until it is confirmed.
 let pendingLong = null;
 let articleChars = null;
-let current = Number(new URLSearchParams(window.location.search).get("claim")) || null;
+// The open claim: from `?claim=`, or from the panel when the page answers a refused correction
+// (its address is then the form's; it is put back to the reader's, so a reload posts nothing).
+let current =
+  Number(new URLSearchParams(window.location.search).get("claim")) ||
+  Number(panel.querySelector(".panel-body")?.dataset.claim) ||
+  null;
+if (current && !new URLSearchParams(window.location.search).has("claim")) {
+  const readerUrl = new URL("../", document.querySelector("[data-annotate-form]").action);
+  readerUrl.searchParams.set("claim", String(current));
+  window.history.replaceState(null, "", readerUrl);
+}
 
 function claimItems() {
   return Array.from(document.querySelectorAll("[data-claim-item]"));

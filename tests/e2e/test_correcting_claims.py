@@ -77,6 +77,8 @@ def test_the_author_deletes_an_unjudged_claim_from_the_panel(page, live_server, 
     panel = open_corrections(page, claim)
     panel.get_by_role("button", name=f"Delete claim #{claim.id}").click()
     expect(panel.get_by_text("Tick “Yes, delete this claim” to delete it.")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/articles/{article.id}/?claim={claim.id}")
+    expect(panel.get_by_role("button", name="Start one word earlier")).to_be_visible()
     panel.get_by_role("button", name=f"Delete claim #{claim.id}").scroll_into_view_if_needed()
     page.screenshot(path=f"{SCREENSHOTS}/delete-refused-1280.png", full_page=False)
     assert Annotation.objects.filter(pk=claim.pk).exists()
