@@ -7,8 +7,8 @@ from annotations.api.fields import IdField
 from annotations.limits import USERNAME_MAX_LENGTH
 from annotations.models import Assignment
 from annotations.permissions import get_project_for
-from annotations.selectors.assignments import project_assignments
-from annotations.services.assignments import assign, get_assignment_for, unassign
+from annotations.selectors.assignments import get_assignment_for, project_assignments
+from annotations.services.assignments import assign, unassign
 from workbench.filters import IdFilter
 
 

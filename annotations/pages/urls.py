@@ -6,8 +6,8 @@ from django.urls import path
 from annotations.pages import (
     agreement,
     archive,
-    assignments,
     articles,
+    assignments,
     claims,
     history,
     jobs,

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from annotations.models import Annotation, Assignment, Membership, Project, Role, Verdict
-from annotations.permissions import sees_everything
+from annotations.permissions import get_project_for, sees_everything
 from annotations.selectors.claims import awaiting_verdict_of, live_claims
 
 
@@ -50,6 +51,17 @@ def project_assignments(project: Project) -> QuerySet[Assignment]:
         .defer("annotation__prefix", "annotation__suffix")
         .order_by("created_at", "id")
     )
+
+
+def get_assignment_for(user, project_id, assignment_id, *, role: Role = Role.ANNOTATOR) -> Assignment:
+    """The project's assignment ``assignment_id`` if the user is a member of the project holding at
+    least ``role``: a missing one, or one of another project, raises Http404; a member below
+    ``role`` gets PermissionDenied, whatever the id."""
+    project = get_project_for(user, project_id, role=role)
+    try:
+        return project_assignments(project).get(pk=assignment_id)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assignment.") from None
 
 
 def article_assignees(article_ids) -> dict[int, list[str]]:

@@ -25,7 +25,7 @@ from annotations.models import (
     Role,
 )
 from annotations.permissions import get_project_for, judgement_refusal
-from annotations.selectors.assignments import reviewers_of
+from annotations.selectors.assignments import get_assignment_for, reviewers_of
 from annotations.services.history import record
 from annotations.services.locks import lock_article
 from workbench.errors import StateConflict
@@ -133,19 +133,6 @@ def assign(
     return assignment
 
 
-def get_assignment_for(user, project_id: int, assignment_id) -> Assignment:
-    """The project's assignment ``assignment_id`` if the user is a member of the project; others 404."""
-    project = get_project_for(user, project_id)
-    try:
-        return (
-            Assignment.objects.select_related("article", "annotation", "assignee", "assigned_by")
-            .filter(project=project)
-            .get(pk=assignment_id)
-        )
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such assignment.") from None
-
-
 @transaction.atomic
 def unassign(*, editor, project_id: int, assignment_id: int) -> None:
     """Withdraw an assignment; recorded in history. Verdicts given meanwhile stay.
@@ -153,8 +140,7 @@ def unassign(*, editor, project_id: int, assignment_id: int) -> None:
     Locks the article. Raises Http404 (no such assignment in a project of the editor's),
     PermissionDenied (below editor). Withdrawing one that is gone already is Http404 too.
     """
-    get_project_for(editor, project_id, role=Role.EDITOR)
-    assignment = get_assignment_for(editor, project_id, assignment_id)
+    assignment = get_assignment_for(editor, project_id, assignment_id, role=Role.EDITOR)
     article = lock_article(assignment.article)
     claim = assignment.annotation
     before = assignees(article, claim)
