@@ -155,9 +155,11 @@ def queue_page(request, project_id, queue_name):
     context["filters"] = filters
     if spec.name == "done":
         # The exports' filters for the claims this queue lists.
-        context["export_query"] = urlencode(
-            {"project": project.pk, "status": PUBLISHED_STATUSES, "orphaned": "false"}, doseq=True
-        )
+        scope = {"project": project.pk, "status": PUBLISHED_STATUSES, "orphaned": "false"}
+        if filters.is_bound and filters.is_valid():
+            # The exports take the queue's filters under the same names, with the same rules.
+            scope.update((name, value) for name, value in filters.cleaned_data.items() if value)
+        context["export_query"] = urlencode(scope, doseq=True)
     return render(request, "annotations/queue.html", context, status=400 if filters.errors else 200)
 
 

@@ -1,5 +1,7 @@
 """The review queues filtered by article, final rating, tag and reviewer, on the pages and in the API."""
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -201,3 +203,30 @@ def test_every_rating_value_is_a_final_rating(desk):
     response, _ = done(desk)
     choices = [value for value, _label in response.context["filters"].fields["rating"].choices]
     assert choices == ["", *Rating.values]
+
+
+def test_the_done_downloads_carry_the_queue_s_filters(desk):
+    """Done's download buttons export the claims the filtered list shows."""
+    response, _ = done(desk, rating="true", tag="water")
+    query = response.context["export_query"]
+    assert "rating=true" in query
+    assert "tag=water" in query
+    assert "article=" not in query
+
+
+def test_a_filtered_done_export_holds_the_listed_claims(desk):
+    """The filtered Done list's JSONL download holds exactly the claims it lists."""
+    response, listed = done(desk, desk.editor, rating="true")
+    client = client_for(desk.editor)
+    export = client.get(f"/api/v1/exports/claims.jsonl?{response.context['export_query']}")
+    assert export.status_code == 200
+    lines = b"".join(export.streaming_content).decode().splitlines()
+    assert {json.loads(line)["id"] for line in lines} == listed == {desk.agreed_true.id}
+
+
+def test_the_agreement_scope_applies_on_change_and_keeps_its_button(desk):
+    """The agreement page's article chooser is marked to apply on change and keeps Show."""
+    body = client_for(desk.editor).get(f"/projects/{desk.project.id}/agreement/").content.decode()
+    assert "data-apply-on-change" in body
+    assert "js/filters.js" in body
+    assert '<button type="submit">Show</button>' in body
