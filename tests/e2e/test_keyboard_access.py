@@ -1,12 +1,16 @@
 """The reader by keyboard and screen reader: single-key shortcuts can be turned off, a caret mode
 selects a claim's words without a mouse, and highlights say which claim they are."""
 
+import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from playwright.sync_api import expect
 
-from annotations.models import Annotation
+from annotations.demo import escalation
+from annotations.models import Annotation, Project
 from annotations.services.preferences import save_preferences
 from tests.factories import EMOJI_TEXT, make_annotation, make_article, make_desk, make_verdict
 
@@ -165,3 +169,21 @@ def test_each_highlight_says_its_claim_number_status_start_end_and_overlaps(
     # The claim list names the same claims in the same order.
     items = page.get_by_role("navigation", name=re.compile("Claims in this article")).get_by_role("listitem")
     expect(items.first).to_contain_text("said 😀 prices rose")
+
+
+def test_the_demo_desk_opens_on_its_lead_article_for_a_newcomer(page, live_server, log_in_as, screenshot):
+    """On the demo desk the article list starts with the pasted piece; its reader lists nine
+    claims and tells a screen reader which one is disputed."""
+    call_command("load_demo", stdout=io.StringIO())
+    project = Project.objects.get(name="Demo desk")
+    log_in_as(get_user_model().objects.get(username="reviewer2"))
+    page.goto(f"{live_server.url}/projects/{project.id}/articles/")
+    first = page.get_by_role("table").get_by_role("row").nth(1).get_by_role("link").first
+    expect(first).to_have_text(escalation.ARTICLE["title"])
+    screenshot(page, "demo-article-list")
+    first.click()
+    claims = page.get_by_role("navigation", name=re.compile("Claims in this article"))
+    expect(claims.get_by_role("listitem")).to_have_count(9)
+    expect(page.locator("#article-text")).to_contain_text("[claim 4 start, disputed]")
+    expect(page.locator("#article-text")).to_contain_text("[claim 7 start, resolved: Misleading]")
+    screenshot(page, "demo-lead-article")
