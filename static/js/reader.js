@@ -305,6 +305,7 @@ function wireCloseButton() {
 
 function closePanel() {
   document.body.classList.remove("panel-open");
+  outlineProposal(null);
   const id = current;
   current = null;
   markCurrent(null);
