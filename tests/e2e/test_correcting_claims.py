@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from annotations.models import Annotation, Verdict
-from tests.factories import make_annotation, make_article, make_desk, make_verdict
+from tests.factories import EMOJI_TEXT, make_annotation, make_article, make_desk, make_verdict
 
 TEXT = (
     "Officials said 10,000 troops were sent to Russia in October. Eighteen soldiers deserted.\n\n"
@@ -225,3 +225,34 @@ def test_control_enter_submits_the_verdict_form(page, live_server, log_in_as):
     expect(sheet).to_contain_text("Submit the verdict form")
     expect(sheet).to_contain_text("Next claim awaiting your verdict")
     expect(sheet).to_contain_text("move its start one word earlier or later")
+
+
+def test_word_steps_count_code_points_like_the_server(page, live_server, log_in_as):
+    """Stepping an edge by a word lands on the code points Python counts, past an emoji too, and
+    the outline of the proposed words covers exactly text[start:end]."""
+    desk = make_desk()
+    article = make_article(desk, title="Prices", text=EMOJI_TEXT)
+    log_in_as(desk.annotator)
+    page.goto(f"{live_server.url}/articles/{article.id}/")
+    start = EMOJI_TEXT.index("prices")
+    span = {"start": start, "end": start + len("prices rose")}
+    steps = page.evaluate(
+        """async (span) => {
+            const selection = await import("/static/js/selection.js");
+            const container = document.getElementById("article-text");
+            const chars = selection.codePointsOf(container);
+            const moves = [["start", -1], ["start", 1], ["end", -1], ["end", 1]];
+            const moved = moves.map(([edge, direction]) => selection.stepSpan(chars, span, edge, direction));
+            const range = selection.rangeOfSpan(container, moved[0].start, moved[3].end);
+            return {moved, outlined: range.toString()};
+        }""",
+        span,
+    )
+    earlier_start, later_start, earlier_end, later_end = steps["moved"]
+    assert (earlier_start["quote"], earlier_start["start"]) == ("😀 prices rose", EMOJI_TEXT.index("😀"))
+    assert (later_start["quote"], later_start["start"]) == ("rose", EMOJI_TEXT.index("rose"))
+    assert (earlier_end["quote"], earlier_end["end"]) == ("prices", start + len("prices"))
+    assert (later_end["quote"], later_end["end"]) == ("prices rose 12%", EMOJI_TEXT.index("12%") + 3)
+    assert steps["outlined"] == EMOJI_TEXT[earlier_start["start"] : later_end["end"]]
+    for moved in steps["moved"]:
+        assert EMOJI_TEXT[moved["start"] : moved["end"]] == moved["quote"]
