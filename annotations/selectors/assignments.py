@@ -64,19 +64,6 @@ def get_assignment_for(user, project_id, assignment_id, *, role: Role = Role.ANN
         raise Http404("No such assignment.") from None
 
 
-def article_assignees(article_ids) -> dict[int, list[str]]:
-    """The usernames each of these articles is assigned to as a whole, alphabetical; one query."""
-    found: dict[int, list[str]] = {}
-    rows = (
-        Assignment.objects.filter(article__in=list(article_ids), annotation__isnull=True)
-        .order_by("assignee__username")
-        .values_list("article_id", "assignee__username")
-    )
-    for article_id, username in rows:
-        found.setdefault(article_id, []).append(username)
-    return found
-
-
 def reviewers_of(project: Project) -> QuerySet[Membership]:
     """The members who may review in the project (reviewers, editors, admins), by username: whom
     an article or a claim may be assigned to."""

@@ -1,13 +1,11 @@
-"""Sharing work out in the pages: each reviewer's progress and the desk's backlog drawn as SVG bars
-(laid out here, drawn by ``annotations/_assign_progress.html``), and who each listed article is
-assigned to."""
+"""Sharing work out in the pages: each reviewer's progress and the desk's backlog drawn as SVG bars,
+laid out here and drawn by ``annotations/_assign_progress.html``."""
 
 from dataclasses import dataclass
 
 from django import template
 
 from annotations.models import Status
-from annotations.selectors.assignments import article_assignees
 
 register = template.Library()
 
@@ -81,15 +79,3 @@ def assignment_progress(context, progress, counts):
         "project": context["project"],
         "can_edit": context["can_edit"],
     }
-
-
-@register.simple_tag
-def assignees_by_article(page) -> dict[int, list[str]]:
-    """``{% assignees_by_article page as assignees %}``: who each article of the page is assigned
-    to as a whole; one query."""
-    return article_assignees(article.pk for article in page)
-
-
-@register.filter
-def assignees_of(assignees: dict, article) -> list[str]:
-    return assignees.get(article.pk, [])
