@@ -261,3 +261,21 @@ def test_next_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         answer = client.get(url, {"after": claims["d"].id}, headers=JSON)
     assert answer.json()["id"] == claims["a"].id
+
+
+def test_a_correction_from_a_stale_panel_changes_nothing_and_says_why():
+    """A re-cut or a deletion sent with the version the panel was opened with, after someone else
+    changed the claim, answers 412 with the claim as it is now."""
+    desk = make_desk()
+    article = make_article(desk, text=TEXT)
+    annotation = make_annotation(desk, article=article, quote="10,000 troops")
+    editor = client_for(desk.editor)
+    assert recut(editor, annotation, "10,000 troops were").status_code == 302
+    client = client_for(desk.annotator)
+    stale = recut(client, annotation, "10,000 troops were sent", version=1)
+    assert stale.status_code == 412
+    assert "changed by someone else" in stale.content.decode()
+    deleted = client.post(f"/annotations/{annotation.id}/delete/", {"version": 1, "confirm": "on"})
+    assert deleted.status_code == 412
+    annotation.refresh_from_db()
+    assert (annotation.quote, annotation.version) == ("10,000 troops were", 2)
