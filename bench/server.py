@@ -93,12 +93,41 @@ print(json.dumps({
 """
 
 
-class Server:
-    """``./desk serve``'s gunicorn over a fresh database, with its processes watched from /proc."""
+def filled_seed(database_url: str) -> dict:
+    """The tokens of bench/scale.py's desk and its largest project (the first), with its size."""
+    import psycopg
 
-    def __init__(self, work: Path):
+    from bench.scale import ROLES
+
+    with psycopg.connect(database_url) as connection:
+        tokens = {
+            name: connection.execute(
+                "SELECT key FROM authtoken_token JOIN auth_user ON auth_user.id = user_id"
+                " WHERE username = %s",
+                [f"scale-{name}"],
+            ).fetchone()[0]
+            for name in ROLES
+        }
+        project, articles, claims = connection.execute(
+            "SELECT p.id, count(DISTINCT a.id), count(n.id) FROM annotations_project p"
+            " JOIN annotations_article a ON a.project_id = p.id"
+            " JOIN annotations_annotation n ON n.article_id = a.id"
+            " WHERE p.name = 'Scale desk 1' GROUP BY p.id"
+        ).fetchone()
+    return {"project": project, "tokens": tokens, "articles": articles, "claims": claims}
+
+
+class Server:
+    """``./desk serve``'s gunicorn over a fresh database, with its processes watched from /proc;
+    or, given ``database_url``, over that database as bench/scale.py filled it, left as it is."""
+
+    def __init__(self, work: Path, database_url: str | None = None):
         self.work = work
-        self.database_url, self.drop_database = fresh_database(work)
+        self.filled = database_url is not None
+        if self.filled:
+            self.database_url, self.drop_database = database_url, lambda: None
+        else:
+            self.database_url, self.drop_database = fresh_database(work)
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -128,9 +157,12 @@ class Server:
         return done.stdout
 
     def __enter__(self):
-        self.manage("migrate", "--noinput", "-v", "0")
         self.manage("collectstatic", "--noinput", "-v", "0")
-        self.seed = json.loads(self.manage("shell", "-c", SEED).strip().splitlines()[-1])
+        if self.filled:
+            self.seed = filled_seed(self.database_url)
+        else:
+            self.manage("migrate", "--noinput", "-v", "0")
+            self.seed = json.loads(self.manage("shell", "-c", SEED).strip().splitlines()[-1])
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "workbench/gunicorn_conf.py", "workbench.wsgi"],
             cwd=ROOT,
@@ -288,6 +320,9 @@ class Bench:
         self.database = DatabaseCpu(server.database_url)
         self.tokens = server.seed["tokens"]
         self.project = server.seed["project"]
+        self.project_articles = server.seed.get("articles", args.articles)
+        # Each article gets 5 claims (two reviewers judging the same spans) unless filled.
+        self.project_claims = server.seed.get("claims", 5 * args.articles)
         self.results: list[Figures] = []
         self.local = threading.local()
 
@@ -522,8 +557,14 @@ def workload(bench: Bench, args) -> None:
     ]
     bench.record(bench.run("single verdict", "sequential", verdict_calls[: len(verdict_calls) // 2]))
     bench.record(bench.run("single verdict", "concurrent", verdict_calls[len(verdict_calls) // 2 :]))
+    read_phases(bench, args, rng, articles, claim_ids)
 
-    # Reads.
+
+def read_phases(bench: Bench, args, rng: random.Random, articles: list[dict], claim_ids: list[int]) -> None:
+    """The reads and the exports, over the project's ``articles`` and ``claim_ids`` (samples)."""
+    project = bench.project
+    samples = min(args.samples, len(articles))
+
     def reads(paths, who="reviewer1"):
         return lambda: [(who, "GET", path, None) for path in paths]
 
@@ -533,7 +574,7 @@ def workload(bench: Bench, args) -> None:
     for article in rng.sample(articles, samples):
         pair += [f"/api/v1/articles/{article['id']}/", f"/api/v1/annotations/?article={article['id']}"]
     bench.repeated("article detail + its claims", reads(pair), unit="pair")
-    deep = max(1, min(20, args.articles // 100))
+    deep = max(1, min(20, bench.project_articles // 100))
     lists = max(10, samples // 5)
     bench.repeated(
         "list of 100, page 1", reads([f"/api/v1/articles/?project={project}&page_size=100&page=1"] * lists)
@@ -572,8 +613,22 @@ def workload(bench: Bench, args) -> None:
             watcher.join()
         bench.results[-1].extra["rss_growth_mb"] = round(max(0, peak[0] - at_start) / 2**20, 1)
         bench.results[-2].extra["rss_growth_mb"] = bench.results[-1].extra["rss_growth_mb"]
+        if "ClaimReview" not in phase:
+            for figures in bench.results[-2:]:
+                figures.extra["claims_per_s"] = round(bench.project_claims / (figures.p50_ms / 1000))
         growth = bench.results[-1].extra["rss_growth_mb"]
         print(f"{'':<34} server memory growth during the {phase[7:]} export: {growth} MB")
+
+
+def sampled_reads(bench: Bench, args) -> None:
+    """The read phases over a filled database: articles and claims sampled from the largest
+    project's first pages."""
+    rng = random.Random(args.seed)
+    editor = bench.client("editor")
+    project = bench.project
+    articles = editor.request("GET", f"/api/v1/articles/?project={project}&page_size=500").json()["results"]
+    claims = editor.request("GET", f"/api/v1/annotations/?project={project}&page_size=500").json()["results"]
+    read_phases(bench, args, rng, articles, [claim["id"] for claim in claims])
 
 
 def main():
@@ -586,11 +641,16 @@ def main():
     parser.add_argument("--samples", type=int, default=200, help="requests per single-object phase")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--json", type=Path, help="write every figure to this file")
+    parser.add_argument(
+        "--filled",
+        metavar="DATABASE_URL",
+        help="only the read phases, over this PostgreSQL database as bench/scale.py filled it (kept)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
     try:
-        with Server(work) as server:
+        with Server(work, args.filled) as server:
             bench = Bench(server, args)
             # Every worker thread answers a first request, which loads what requests share.
             warm = [("editor", "GET", "/api/v1/projects/", None)] * (4 * args.clients)
@@ -602,8 +662,16 @@ def main():
                 f"{len(server.pids()) - 1} gunicorn workers; server RSS after start (and a first request"
                 f" per thread) {bench.baseline_rss / 2**20:.0f} MB"
             )
+            if args.filled:
+                print(
+                    f"filled database: the largest project has {server.seed['articles']:,} articles and"
+                    f" {server.seed['claims']:,} claims"
+                )
             print(HEADING)
-            workload(bench, args)
+            if args.filled:
+                sampled_reads(bench, args)
+            else:
+                workload(bench, args)
             if args.json:
                 args.json.write_text(
                     json.dumps(
