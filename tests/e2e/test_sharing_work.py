@@ -73,7 +73,7 @@ def test_an_assigned_article_comes_first_in_the_reviewers_queue_and_counts_on_th
     section.screenshot(path=str(whole.with_name("sharing-work-section-390.png")))
 
 
-def test_an_editor_sets_a_sources_kind_from_its_page(page, live_server, log_in_as):
+def test_an_editor_sets_a_sources_kind_from_its_page(page, live_server, log_in_as, screenshot):
     desk = make_desk()
     claim = make_annotation(desk, article=make_article(desk, title="Border escalation", text=TEXT))
     make_verdict(
@@ -99,6 +99,7 @@ def test_an_editor_sets_a_sources_kind_from_its_page(page, live_server, log_in_a
     page.get_by_label("Title").fill("x" * 501)
     page.get_by_role("button", name="Save the source").click()
     expect(page.get_by_text("Ensure this value has at most 500 characters")).to_be_visible()
+    screenshot(page, "source-page-refused-title-1280")
     page.goto(f"{live_server.url}/projects/{desk.project.id}/sources/")
     expect(page.get_by_role("row", name="Ministry statement")).to_contain_text("Official statement")
     source = Source.objects.get(url="https://ministry.example.org/statement")
