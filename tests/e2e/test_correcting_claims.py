@@ -3,6 +3,7 @@ new selection, the question before a long selection is saved, `n` to the next cl
 verdict in another article, and Ctrl+Enter in the verdict form."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -13,7 +14,9 @@ TEXT = (
     "Officials said 10,000 troops were sent to Russia in October. Eighteen soldiers deserted.\n\n"
     "The ministry denied it. Analysts doubt the figure of 1.4 million volunteers."
 )
-SCREENSHOTS = "/tmp/correcting-claims"
+# Screenshots for a person to look at, kept out of the repository.
+SCREENSHOTS = Path("/tmp/correcting-claims")
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 # The screen points just inside the first and last characters of text[start:end] (code points of
