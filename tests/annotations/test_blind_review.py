@@ -752,7 +752,10 @@ def probes(fx: Sweep) -> list[Probe]:
         # Assignments are the desk's plan, not a judgement; the sweep's desk has none. A POST naming
         # both an article and a claim is refused (400 for editors, 403 below) and changes nothing.
         Probe(f"/api/v1/projects/{P}/assignments/", check=api_ids([], [])),
-        Probe(f"/api/v1/projects/{P}/assignments/", post={"assignee": u["r1"], "article": a1, "annotation": c["d1"]}),
+        Probe(
+            f"/api/v1/projects/{P}/assignments/",
+            post={"assignee": u["r1"], "article": a1, "annotation": c["d1"]},
+        ),
         Probe(f"/api/v1/projects/{P}/assignments/{2**31}/", check=refused_to(*BLIND_USERS, "editor")),
         Probe("/api/v1/articles/"),
         Probe(f"/api/v1/articles/{a1}/"),
@@ -1168,10 +1171,17 @@ def probes(fx: Sweep) -> list[Probe]:
         Probe(f"/sources/{fx.public_source.id}/", check=source_claims(0, 1)),
         Probe(f"/sources/{fx.public_source.id}/", post={"kind": "bogus"}),
         Probe(f"/sources/{secret_source.id}/", ("hush-title-d1-r1",), refused_to(*BLIND_USERS)),
-        Probe(f"/sources/{secret_source.id}/", ("hush-title-d1-r1",), refused_to(*BLIND_USERS), post={"kind": "x"}),
+        Probe(
+            f"/sources/{secret_source.id}/",
+            ("hush-title-d1-r1",),
+            refused_to(*BLIND_USERS),
+            post={"kind": "x"},
+        ),
         Probe(f"/projects/{P}/assignments/"),
         Probe(f"/projects/{P}/assignments/", post={"article": "x", "assignee": u["r1"]}),
-        Probe(f"/projects/{P}/assignments/{2**31}/withdraw/", check=refused_to(*BLIND_USERS, "editor"), post={}),
+        Probe(
+            f"/projects/{P}/assignments/{2**31}/withdraw/", check=refused_to(*BLIND_USERS, "editor"), post={}
+        ),
         Probe(f"/projects/{P}/members/"),
         # The archive holds every verdict: project admins only (the sweep's editor is no admin),
         # and importing one is for site staff.
