@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django import template
 
 from annotations.models import Status
+from annotations.permissions import sees_everything
 
 register = template.Library()
 
@@ -74,8 +75,11 @@ def progress_layout(progress, counts) -> dict:
 @register.inclusion_tag("annotations/_assign_progress.html", takes_context=True)
 def assignment_progress(context, progress, counts):
     """``{% assignment_progress progress counts %}``: the project page's section on shared work."""
+    project = context["project"]
     return {
         **progress_layout(progress, counts),
-        "project": context["project"],
+        "project": project,
         "can_edit": context["can_edit"],
+        # Whether the progress shown is everyone's (see annotations.selectors.reviewer_progress).
+        "sees_all": sees_everything(context["user"], project),
     }

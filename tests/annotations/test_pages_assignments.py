@@ -6,6 +6,7 @@ from django.test import Client
 
 from annotations.models import Assignment
 from annotations.services.assignments import assign
+from annotations.services.projects import set_review_blind
 from tests.factories import make_annotation, make_article, make_desk, make_user, make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +194,19 @@ def test_a_reviewer_sees_only_their_own_progress_on_the_project_page():
     response = client_for(r1).get(f"/projects/{desk.project.id}/")
     assert [row.username for row in response.context["progress"]] == [r1.username]
     assert f'data-progress="{r2.username}"' not in response.content.decode()
+
+
+def test_an_editor_who_reviews_blind_sees_their_own_progress_only_and_is_told_why():
+    desk = make_desk()
+    article = make_article(desk, text=TEXT)
+    make_annotation(desk, article=article, quote="The river rose")
+    set_review_blind(
+        actor=desk.editor, project_id=desk.project.id, username=desk.editor.username, review_blind=True
+    )
+    for member in (desk.reviewers[0], desk.editor):
+        assign(
+            editor=desk.editor, project_id=desk.project.id, assignee=member.username, article_id=article.id
+        )
+    response = client_for(desk.editor).get(f"/projects/{desk.project.id}/")
+    assert [row.username for row in response.context["progress"]] == [desk.editor.username]
+    assert "only your own progress is shown" in response.content.decode()
