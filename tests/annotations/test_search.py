@@ -5,7 +5,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from annotations.selectors.search import Fragment, headline_fragments, marked, search_terms
+from annotations.selectors.search import (
+    Fragment,
+    headline_fragments,
+    marked,
+    search_terms,
+    words_of_every_match,
+)
 from tests.factories import make_annotation, make_article, make_desk
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +187,26 @@ def test_a_headline_is_cut_at_its_marks():
         Fragment("b", marked=True),
         Fragment(" c"),
     ]
+
+
+def test_the_words_every_match_contains_are_none_for_or_and_exclusions():
+    """A query's words narrow the texts before they are parsed, unless the query says ``or`` or
+    excludes a word, when a match need not contain them all."""
+    assert words_of_every_match('"1.4 million" Troops troops') == ["1", "4", "million", "troops"]
+    assert words_of_every_match("troops or volunteers") == []
+    assert words_of_every_match("troops -volunteers") == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="web-search syntax is PostgreSQL's full-text search"
+)
+def test_on_postgresql_a_search_reads_or_and_exclusions_as_a_web_search(desk):
+    """``or`` finds either word, ``-word`` leaves out the texts holding it, a quoted phrase finds
+    its words in order."""
+    either = sorted(article.title for article in search(desk, "submarine or deserters").context["page"])
+    assert either == ["Escalation at the border"]
+    assert [a.title for a in search(desk, "artillery -deserters").context["page"]] == ["Mayor's statement"]
+    assert [a.title for a in search(desk, '"deserters crossed"').context["page"]] == [
+        "Escalation at the border"
+    ]
+    assert list(search(desk, '"crossed deserters"').context["page"]) == []
