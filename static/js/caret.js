@@ -18,6 +18,7 @@ const annotateForm = document.querySelector("[data-annotate-form]");
 const WORD =
   /[\p{L}\p{N}\p{M}\p{Extended_Pictographic}\u200d\ufe0f%$€£¥]+(?:[.,'’\-–/:][\p{L}\p{N}\p{M}%]+)*/gu;
 const SHOWN_WORDS = 12;
+const HOW = "Arrows move by word, Shift with an arrow selects, Enter annotates, Escape leaves";
 
 let active = false;
 let anchor = 0;
@@ -82,7 +83,8 @@ function quoteOf(start, end) {
 
 function shorten(quote) {
   const all = quote.split(/\s+/u);
-  return all.length > SHOWN_WORDS ? `${all.slice(0, SHOWN_WORDS / 2).join(" ")} … ${all.slice(-SHOWN_WORDS / 2).join(" ")}` : quote;
+  if (all.length <= SHOWN_WORDS) return quote;
+  return `${all.slice(0, SHOWN_WORDS / 2).join(" ")} … ${all.slice(-SHOWN_WORDS / 2).join(" ")}`;
 }
 
 function paint() {
@@ -178,11 +180,11 @@ function enter() {
   // An application region puts screen readers in focus mode, so that the arrows reach this script.
   text.setAttribute("role", "application");
   text.setAttribute("aria-roledescription", "caret mode");
-  text.setAttribute("aria-label", "Article text: arrows move by word, Shift with arrows selects, Enter annotates, Escape leaves");
+  text.setAttribute("aria-label", `Article text: ${HOW}`);
   text.focus({ preventScroll: true });
   text.addEventListener("focusout", leaveOnBlur);
   paint();
-  announce(`Caret mode. ${describe()} Arrows move by word, Shift with an arrow selects, Enter annotates, Escape leaves.`);
+  announce(`Caret mode. ${describe()} ${HOW}.`);
 }
 
 function leave({ restoreFocus = true } = {}) {
@@ -203,7 +205,8 @@ function leaveOnBlur(event) {
 function onKey(event) {
   const { key } = event;
   if (!active) {
-    if (key === "c" && !isTyping(event) && !event.defaultPrevented && !shortcutsOff() && !document.querySelector("dialog[open]")) {
+    const shortcut = !isTyping(event) && !event.defaultPrevented && !document.querySelector("dialog[open]");
+    if (key === "c" && shortcut && !shortcutsOff()) {
       event.preventDefault();
       enter();
     }
@@ -251,5 +254,5 @@ if (text && annotateForm) {
   const line = document.createElement("p");
   line.className = "caret-start";
   line.append(startButton);
-  (annotateForm.querySelector(".annotate-row") || annotateForm.querySelector("button[type=submit]")).after(line);
+  (annotateForm.querySelector(".annotate-row") || annotateForm.lastElementChild).after(line);
 }
