@@ -18,6 +18,8 @@ BENCHMARKS = {
     "bench.agreement": ["--claims", "40", "--repeat", "1"],
     "bench.bulk_annotations": ["--claims", "4", "--repeat", "1"],
     "bench.exports": ["--articles", "3", "--repeat", "1"],
+    # Claim matching on the first groups of its labelled set.
+    "bench.matching": ["--groups", "4"],
     # The production server over HTTP: gunicorn on a fresh SQLite database.
     "bench.server": ["--articles", "20", "--samples", "10", "--repeat", "1", "--clients", "2"],
 }

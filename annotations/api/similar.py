@@ -12,7 +12,9 @@ from annotations.selectors.similar import DEFAULT_LIMIT, MAX_LIMIT, similar_clai
 from annotations.services.matching import link_claims, unlink_claims
 
 CLAIM_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The claim's id.")
-SAME_AS_ID = OpenApiParameter("same_as", int, OpenApiParameter.PATH, description="The linked claim's id.")
+LINKED_ID = OpenApiParameter(
+    "annotation_id", int, OpenApiParameter.PATH, description="The id of the claim linked to this one."
+)
 
 
 class SimilarQueryInput(serializers.Serializer):
@@ -145,11 +147,11 @@ class ClaimLinkListView(APIView):
 
 class ClaimLinkDetailView(APIView):
     @extend_schema(
-        parameters=[CLAIM_ID, SAME_AS_ID],
+        parameters=[CLAIM_ID, LINKED_ID],
         responses={204: None},
         summary="Remove the link between two claims (editors)",
     )
-    def delete(self, request, pk, same_as):
-        if not unlink_claims(editor=request.user, annotation_id=pk, same_as_id=same_as):
+    def delete(self, request, pk, annotation_id):
+        if not unlink_claims(editor=request.user, annotation_id=pk, same_as_id=annotation_id):
             return Response({"detail": "These two claims are not linked."}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)

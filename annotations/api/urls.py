@@ -42,7 +42,7 @@ urlpatterns = [
     path("annotations/<int:pk>/similar/", SimilarClaimsView.as_view(), name="annotation-similar"),
     path("annotations/<int:pk>/same-claims/", ClaimLinkListView.as_view(), name="annotation-same-claims"),
     path(
-        "annotations/<int:pk>/same-claims/<int:same_as>/",
+        "annotations/<int:pk>/same-claims/<int:annotation_id>/",
         ClaimLinkDetailView.as_view(),
         name="annotation-same-claim",
     ),

@@ -20,7 +20,7 @@ An editor's link ("same claim as #123") outranks every score.
 import math
 from dataclasses import dataclass, field
 
-from annotations.matching.text import ClaimParts, Quantity, unit_of
+from annotations.matching.text import GENERIC_UNITS, ClaimParts, Quantity, unit_of
 
 WEIGHTS = {"words": 0.35, "trigrams": 0.15, "numbers": 0.3, "entities": 0.1, "relevance": 0.1}
 # Factors on the score: a shared figure counting another thing, and figures that all differ.
@@ -64,8 +64,8 @@ def unit_words(parts: ClaimParts) -> set[str]:
 
 def units_agree(a: Quantity, b: Quantity, a_words: set[str], b_words: set[str]) -> bool:
     """Whether two equal figures count the same thing: their units meet, or one's unit is named
-    anywhere in the other claim, or either names none."""
-    if not a.unit or not b.unit:
+    anywhere in the other claim, or either names none or only people."""
+    if not a.unit or not b.unit or (a.unit | b.unit) & GENERIC_UNITS:
         return True
     return bool(a.unit & b.unit or a.unit & b_words or b.unit & a_words)
 

@@ -71,7 +71,9 @@ UNIT_CLASSES = {
     "deaths": """deaths dead killed fatalities tote todesopfer morts muertos morti mortos погибших""",
     "volunteers": "volunteers volunteer freiwillige volontaires voluntarios volontari добровольцев",
     "children": "children kids kinder enfants niños bambini crianças детей",
-    "homes": "homes houses dwellings häuser wohnungen maisons logements viviendas casas case домов",
+    "homes": """homes houses households dwellings häuser haushalte wohnungen maisons foyers logements
+        viviendas hogares casas case домов""",
+    "vehicles": "vehicles cars autos evs fahrzeuge voitures véhicules coches vehículos veicoli",
     "jobs": "jobs positions arbeitsplätze stellen emplois postes empleos lavoro posti",
     "km": "km kilometre kilometres kilometer kilometers kilomètres kilómetros chilometri",
     "tonnes": "t tonnes tonne tons ton tonnen toneladas tonnellate",
@@ -95,7 +97,18 @@ NAME_PARTICLES = frozenset(
 )
 # How many words after a number may name what it counts.
 UNIT_WORDS = 3
+# Shares written as words, in percent of the whole.
+SHARE_WORDS = {
+    "half": 50.0,
+    "halves": 50.0,
+    "quarter": 25.0,
+    "quarters": 25.0,
+    "third": 100 / 3,
+    "thirds": 100 / 3,
+}
 UNIT_CLASS_NAMES = frozenset(UNIT_CLASSES.values())
+# Counted nouns so general that they fit any more precise one: "3,000 people" may be migrants.
+GENERIC_UNITS = frozenset({"people"})
 YEARS = range(1800, 2200)
 
 
@@ -134,6 +147,12 @@ class ClaimParts:
 @lru_cache(maxsize=64)
 def stemmer(language: str):
     return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+
+
+# Snowball in pure Python costs a fraction of a millisecond a word; news repeats its words.
+@lru_cache(maxsize=200_000)
+def stem_of(language: str, folded: str) -> str:
+    return stemmer(language).stemWord(folded)
 
 
 def fold(word: str) -> str:
@@ -175,6 +194,17 @@ def tokens(text: str) -> list[tuple[str, str, re.Match]]:
     return found
 
 
+def number_word(word: str) -> float | None:
+    """The value of a number written as a word (``eighteen``, ``forty-five``), else None."""
+    folded = fold(word)
+    if folded in NUMBER_WORDS:
+        return float(NUMBER_WORDS[folded])
+    tens, _, units = folded.partition("-")
+    if NUMBER_WORDS.get(tens, 0) >= 20 and NUMBER_WORDS.get(units, 10) < 10:
+        return float(NUMBER_WORDS[tens] + NUMBER_WORDS[units])
+    return None
+
+
 def unit_of(word: str, stem) -> str:
     """The class of a unit or counted noun (:data:`UNIT_CLASSES`), else its stem."""
     folded = fold(word)
@@ -187,10 +217,9 @@ def read_claim(text: str, language: str = "") -> ClaimParts:
     language = primary_language(language)
     text = unicodedata.normalize("NFC", text[:MATCH_TEXT_MAX_LENGTH])
     stop = stopwords(language)
-    stem_word = stemmer(language).stemWord
 
     def stem(word: str) -> str:
-        return stem_word(fold(word))
+        return stem_of(language, fold(word))
 
     found = tokens(text)
     words: dict[str, str] = {}
@@ -199,7 +228,7 @@ def read_claim(text: str, language: str = "") -> ClaimParts:
         if (
             kind == "word"
             and len(token) > 1
-            and not (folded in stop or folded in NUMBER_WORDS or folded in SCALES)
+            and not (folded in stop or folded in SCALES or number_word(token) is not None)
         ):
             words.setdefault(stem(token), token)
     return ClaimParts(
@@ -211,15 +240,57 @@ def read_claim(text: str, language: str = "") -> ClaimParts:
     )
 
 
+def number_at(found, index: int, language: str) -> float | None:
+    kind, token, match = found[index]
+    if kind == "number" and not match.group("money") and not match.group("suffix"):
+        return parse_number(match.group("number"), language)
+    return number_word(token) if kind == "word" else None
+
+
+def share_at(found, index: int, language: str) -> tuple[float, int] | None:
+    """A share written in words at ``found[index]``, as a percentage, and the tokens it spans:
+    "one in five" (20), "three in four", "half", "a quarter", "two thirds"."""
+    kind, token, _match = found[index]
+    if kind != "word" and kind != "number":
+        return None
+    if index + 2 < len(found) and fold(found[index + 1][1]) == "in":
+        part, whole = number_at(found, index, language), number_at(found, index + 2, language)
+        if part and whole and 0 < part < whole:
+            return 100 * part / whole, 3
+    count = number_word(token) if kind == "word" else None
+    if count is not None and index + 1 < len(found) and fold(found[index + 1][1]) in SHARE_WORDS:
+        return round(count * SHARE_WORDS[fold(found[index + 1][1])], 1), 2
+    if (
+        kind == "word"
+        and fold(token) in SHARE_WORDS
+        and fold(token).rstrip("s") in ("half", "quarter", "third")
+    ):
+        previous = fold(found[index - 1][1]) if index else ""
+        # "the second half", "a third time": an ordinal or article that makes it no share.
+        if previous in ("the", "first", "second", "last", "next", "this", "that"):
+            return None
+        return round(SHARE_WORDS[fold(token)], 1), 1
+    return None
+
+
 def quantities(found, language: str, stop, stem) -> list[Quantity]:
     result = []
+    skip_until = 0
     for index, (kind, token, match) in enumerate(found):
+        if index < skip_until:
+            continue
+        if share := share_at(found, index, language):
+            value, span = share
+            skip_until = index + span
+            text = match.string[match.start() : found[index + span - 1][2].end()]
+            result.append(Quantity(value=value, unit=frozenset({"percent"}), text=text))
+            continue
         units = set()
         if kind == "number":
             value = parse_number(match.group("number"), language)
             money, suffix = match.group("money"), fold(match.group("suffix") or "")
-        elif kind == "word" and fold(token) in NUMBER_WORDS:
-            value, money, suffix = float(NUMBER_WORDS[fold(token)]), None, ""
+        elif kind == "word" and number_word(token) is not None:
+            value, money, suffix = number_word(token), None, ""
         else:
             continue
         if value is None:

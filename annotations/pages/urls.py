@@ -17,6 +17,7 @@ from annotations.pages import (
     projects,
     reader,
     review,
+    similar,
     sources,
 )
 from annotations.pages import imports as work_imports
@@ -60,6 +61,12 @@ urlpatterns = [
     path("annotations/<int:annotation_id>/", claims.annotation_detail, name="annotation-detail"),
     path("annotations/<int:annotation_id>/claim/", claims.annotation_edit, name="annotation-edit"),
     path("annotations/<int:annotation_id>/verdict/", claims.verdict_save, name="verdict-save"),
+    path(
+        "annotations/<int:annotation_id>/checked-before/",
+        similar.checked_before,
+        name="annotation-checked-before",
+    ),
+    path("annotations/<int:annotation_id>/same-claims/", similar.same_claim, name="annotation-same-claim"),
     path("annotations/<int:annotation_id>/span/", reader.annotation_recut, name="annotation-recut"),
     path("annotations/<int:annotation_id>/delete/", reader.annotation_delete, name="annotation-delete"),
     path("projects/<int:project_id>/next-claim/", next_claim.next_claim, name="next-claim"),

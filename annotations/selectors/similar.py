@@ -22,6 +22,10 @@ from annotations.permissions import member_projects, status_shown_to
 
 # Claims retrieved by the indexes and scored in Python for one lookup.
 CANDIDATES = 50
+# Claims each PostgreSQL index yields at most before the full-text rank orders them: beyond it, a
+# word shared by most claims would make a lookup rank them all. Where the words of a claim match
+# more claims than this, the candidates come from the first found.
+SCANNED = 2000
 # Matches one lookup answers, by default and at most.
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 25
@@ -29,6 +33,7 @@ MAX_LIMIT = 25
 MAX_QUERY_WORDS = 40
 
 WORD = re.compile(r"[^\W\d_]{2,}")
+DIGITS = re.compile(r"\d+")
 
 
 @dataclass
@@ -59,6 +64,12 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(word.casefold() for word in WORD.findall(text)))[:MAX_QUERY_WORDS]
 
 
+def digit_groups(text: str) -> list[str]:
+    """The runs of digits of ``text`` (``10`` and ``000`` of ``10,000`` or ``10.000``): figures
+    written with other separators, or in other languages, still share them."""
+    return list(dict.fromkeys(DIGITS.findall(text)))[:MAX_QUERY_WORDS]
+
+
 def candidates(user, claim: Annotation, text: str) -> list[tuple[int, float]]:
     """``(claim id, full-text relevance)`` of at most :data:`CANDIDATES` other live claims of the
     user's projects, in one indexed query."""
@@ -71,32 +82,44 @@ def candidates(user, claim: Annotation, text: str) -> list[tuple[int, float]]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             phrase = " ".join(words)
+            # Each index is read for at most SCANNED claims before anything is ranked, so that a
+            # word most claims share cannot make one lookup rank the whole desk.
             cursor.execute(
                 f"""
+                WITH q AS (
+                    SELECT replace(plainto_tsquery(annotations_text_config(%s), %s)::text, ' & ', ' | ')
+                               ::tsquery
+                           || replace(plainto_tsquery('simple', %s)::text, ' & ', ' | ')::tsquery AS query
+                ),
+                hits AS (
+                    (SELECT d.annotation_id FROM {documents} d, q
+                     WHERE {in_my_projects} AND d.document @@ q.query LIMIT %s)
+                    UNION
+                    (SELECT d.annotation_id FROM {documents} d
+                     WHERE {in_my_projects} AND d.text %% %s LIMIT %s)
+                )
                 SELECT d.annotation_id, ts_rank(d.document, q.query) AS relevance
-                FROM {documents} d,
-                     (SELECT replace(plainto_tsquery(annotations_text_config(%s), %s)::text, ' & ', ' | ')
-                                 ::tsquery
-                             || replace(plainto_tsquery('simple', %s)::text, ' & ', ' | ')::tsquery
-                             AS query) q
-                WHERE {in_my_projects} AND d.annotation_id <> %s
-                  AND (d.document @@ q.query OR d.text %% %s)
-                ORDER BY ts_rank(d.document, q.query) + similarity(d.text, %s) DESC, d.annotation_id DESC
+                FROM hits JOIN {documents} d USING (annotation_id), q
+                WHERE d.annotation_id <> %s
+                ORDER BY ts_rank(d.document, q.query) + similarity(d.text, %s) DESC, d.annotation_id
                 LIMIT %s
                 """,
                 [
                     claim.article.language,
                     phrase,
-                    " ".join(names_of(claim, text)),
+                    " ".join(names_of(claim, text) + digit_groups(text)),
                     user.pk,
-                    claim.pk,
+                    SCANNED,
+                    user.pk,
                     text,
+                    SCANNED,
+                    claim.pk,
                     text,
                     CANDIDATES,
                 ],
             )
             return [(pk, float(relevance)) for pk, relevance in cursor.fetchall()]
-        match = " OR ".join(f'"{word}"' for word in words)
+        match = " OR ".join(f'"{word}"' for word in words + digit_groups(text))
         cursor.execute(
             f"""
             SELECT d.annotation_id, -bm25(annotations_claim_fts)
@@ -155,5 +178,6 @@ def similar_claims(user, claim: Annotation, *, limit: int = DEFAULT_LIMIT) -> li
         )
         if row.is_linked or match.score >= MIN_SCORE:
             ranked.append(SimilarClaim(claim=row, match=match, linked=row.is_linked))
-    ranked.sort(key=lambda similar: (not similar.linked, -similar.match.score, -similar.claim.pk))
+    # On equal scores the older claim first: the first check is the one to repeat.
+    ranked.sort(key=lambda similar: (not similar.linked, -similar.match.score, similar.claim.pk))
     return ranked[:limit]

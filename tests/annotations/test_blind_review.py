@@ -1058,6 +1058,9 @@ def probes(fx: Sweep) -> list[Probe]:
         Probe(
             f"/api/v1/annotations/{c['d1']}/same-claims/", post={}, check=refused_to("annotator", "reviewer")
         ),
+        Probe(f"/annotations/{c['sp2']}/checked-before/", ("status-disputed",)),
+        Probe(f"/annotations/{c['sp1']}/checked-before/"),
+        Probe(f"/annotations/{c['d1']}/same-claims/", post={}, check=refused_to("annotator", "reviewer")),
         # W3C Web Annotations: each claim, each article's collection and its first page.
         *(
             Probe(
