@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "ConfidenceEnum": "annotations.models.verdicts.Confidence",
         "SourceKindEnum": "sources.models.Kind",
         "DisagreementKindEnum": "annotations.models.review.DisagreementKind",
+        # Claims and their similar claims share the status enum; named as when claims alone had it.
+        "AnnotationStatusEnum": "annotations.models.annotations.Status",
     },
 }
 
