@@ -25,7 +25,7 @@ CANDIDATES = 50
 # Claims each PostgreSQL index yields at most before the full-text rank orders them: beyond it, a
 # word shared by most claims would make a lookup rank them all. Where the words of a claim match
 # more claims than this, the candidates come from the first found.
-SCANNED = 2000
+SCANNED = 1000
 # Matches one lookup answers, by default and at most.
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 25
@@ -67,7 +67,9 @@ def query_words(text: str) -> list[str]:
 def digit_groups(text: str) -> list[str]:
     """The runs of digits of ``text`` (``10`` and ``000`` of ``10,000`` or ``10.000``): figures
     written with other separators, or in other languages, still share them."""
-    return list(dict.fromkeys(DIGITS.findall(text)))[:MAX_QUERY_WORDS]
+    # Groups of zeros ("000" of every thousand) would match most figures and narrow nothing.
+    groups = (group for group in DIGITS.findall(text) if group.strip("0"))
+    return list(dict.fromkeys(groups))[:MAX_QUERY_WORDS]
 
 
 def candidates(user, claim: Annotation, text: str) -> list[tuple[int, float]]:
