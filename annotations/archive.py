@@ -36,6 +36,9 @@ from annotations.models import (
     Annotation,
     Article,
     ArticleRevision,
+    Assignment,
+    ClaimDocument,
+    ClaimLink,
     Disagreement,
     DisagreementKind,
     Evidence,
@@ -46,6 +49,7 @@ from annotations.models import (
     Project,
     Role,
     Tag,
+    UserPreferences,
     Verdict,
 )
 from sources.models import Domain, Source
@@ -77,8 +81,9 @@ class Table:
     usernames; ``refs`` are foreign keys to rows of other tables of the archive (or of this one),
     by table name; ``tags`` is the name of a many-to-many field to the tags table. A project
     foreign key is the imported project. ``scope`` holds the lookups (OR-ed) that reach the
-    project from this model. ``ids`` are plain integer columns holding ids, remapped by
-    :meth:`Importer.remap_history`.
+    project from this model, and ``within`` those (AND-ed) that must all reach it too: a row
+    that points outside the project (a claim linked to another project's claim) cannot travel.
+    ``ids`` are plain integer columns holding ids, remapped by :meth:`Importer.remap_history`.
     """
 
     name: str
@@ -89,6 +94,7 @@ class Table:
     refs: dict[str, str] = field(default_factory=dict)
     tags: str | None = None
     ids: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
 
     @property
     def has_project(self) -> bool:
@@ -236,6 +242,23 @@ TABLES = (
         users=("actor",),
         ids=("object_id", "annotation_id"),
     ),
+    Table(
+        "assignments",
+        Assignment,
+        ("project",),
+        ("created_at",),
+        users=("assignee", "assigned_by"),
+        refs={"article": "articles", "annotation": "annotations"},
+    ),
+    Table(
+        "claim_links",
+        ClaimLink,
+        ("claim__article__project",),
+        ("linked_at",),
+        users=("linked_by",),
+        refs={"claim": "annotations", "same_as": "annotations"},
+        within=("same_as__article__project",),
+    ),
     # The record of the imports run for the project; their payload and report are kept as written.
     Table(
         "import_jobs",
@@ -247,6 +270,14 @@ TABLES = (
     ),
 )
 TABLE_OF = {table.name: table for table in TABLES}
+
+# Models of the apps that are not a project's rows, and why they do not travel.
+NOT_CARRIED = {
+    # Written by database triggers from the claims themselves, so an import rebuilds it.
+    ClaimDocument: "derived from the claims",
+    # A person's settings, not the project's.
+    UserPreferences: "a person's preferences",
+}
 
 # A history entry's object, by its object_type, and the ids its before/after values name, by key.
 HISTORY_OBJECT_TABLES = {
@@ -266,6 +297,7 @@ HISTORY_VALUE_IDS = {
     "source": "sources",
     "moved_verdicts": "verdicts",
     "left_verdicts": "verdicts",
+    "same_claim_as": "annotations",
 }
 
 
@@ -283,6 +315,8 @@ def rows_of(project: Project, table: Table) -> list[Model]:
     lookups = Q()
     for lookup in table.scope:
         lookups |= Q(**{lookup: project})
+    for lookup in table.within:
+        lookups &= Q(**{lookup: project})
     return list(table.model.objects.filter(lookups).order_by("pk"))
 
 

@@ -25,6 +25,7 @@ from annotations.archive import (
 )
 from annotations.models import (
     Annotation,
+    ClaimLink,
     Disagreement,
     HistoryEntry,
     Project,
@@ -34,7 +35,9 @@ from annotations.models import (
 )
 from annotations.services.annotations import delete_annotation, update_annotation
 from annotations.services.articles import add_revision
-from annotations.services.projects import change_project_settings, remove_member, set_review_blind
+from annotations.services.assignments import assign
+from annotations.services.matching import link_claims
+from annotations.services.projects import add_member, change_project_settings, remove_member, set_review_blind
 from annotations.services.review import adjudicate, merge_annotations, reopen
 from annotations.services.verdicts import edit_verdict, submit_verdict
 from sources.models import Kind, Reliability, Source
@@ -149,6 +152,11 @@ def build_rich_project():
     )
     set_domain_reliability(project=project, domain="example.net", reliability=Reliability.LOW, note="Blogs")
 
+    # Work shared out, and two claims an editor called the same.
+    assign(editor=desk.editor, project_id=project.id, assignee=first.username, article_id=article.id)
+    assign(editor=desk.editor, project_id=project.id, assignee=second.username, annotation_id=homes.id)
+    link_claims(editor=desk.editor, annotation_id=rain.id, same_as_id=rose.id)
+
     # A reviewer who left: their verdicts stay, they are no member any more.
     remove_member(actor=desk.admin, project_id=project.id, username=third.username)
     return desk
@@ -159,7 +167,7 @@ def models_of_a_project():
         model
         for app in ("annotations", "sources")
         for model in apps.get_app_config(app).get_models()
-        if model is not Project
+        if model is not Project and model not in archive.NOT_CARRIED
     ]
 
 
@@ -242,6 +250,7 @@ HISTORY_TABLE = {
     "verdict": "verdicts",
     "evidence": "evidence",
     "adjudication": "adjudications",
+    "article": "articles",
 }
 
 
@@ -265,6 +274,7 @@ VALUE_TABLE = {
     "source": "sources",
     "moved_verdicts": "verdicts",
     "left_verdicts": "verdicts",
+    "same_claim_as": "annotations",
 }
 
 
@@ -587,3 +597,24 @@ def test_an_upload_without_a_file_names_the_field(client):
     response = client.post("/projects/import-archive/", {})
     assert response.status_code == 400
     assert response.context["form"].errors["archive"]
+
+
+@pytest.mark.django_db
+def test_a_link_to_another_projects_claim_stays_behind_and_the_archive_still_imports():
+    """A same-claim link travels only when both of its claims are the project's: the other
+    project's claim is not in the archive, so the link could not be rebuilt."""
+    desk = make_desk()
+    other = make_desk()
+    add_member(
+        actor=other.admin, project_id=other.project.id, username=desk.editor.username, role=Role.EDITOR
+    )
+    here = make_annotation(desk, quote="The river rose")
+    there = make_annotation(other, quote="The river rose")
+    near = make_annotation(desk, article=here.article, quote="1,200 homes")
+    link_claims(editor=desk.editor, annotation_id=here.id, same_as_id=there.id)
+    link_claims(editor=desk.editor, annotation_id=near.id, same_as_id=here.id)
+
+    carried = export_project(desk.project)["tables"]["claim_links"]
+    assert [(row["claim"], row["same_as"]) for row in carried] == [(near.id, here.id)]
+    copy = import_project(read_archive(archive_bytes(desk.project)))
+    assert ClaimLink.objects.filter(claim__article__project=copy).count() == 1
