@@ -43,7 +43,8 @@ def test_a_filled_database_holds_what_the_services_would_have_written():
     """Every claim's span fits its revision's text (quote, 32 code points of context), its status
     and final rating are those its verdicts derive (resolved ones their standing adjudication's),
     exactly the disputed claims have an open disagreement, the keys and indexes set aside for the
-    load are back as they were, new rows take ids above the filled ones, and the API serves the desk's users by their tokens."""
+    load are back as they were, new rows take ids above the filled ones, and the API serves the
+    desk's users by their tokens."""
     schema = constraints_and_indexes()
     filled = fill(database_url(), articles=30, claims=300, projects=3, progress=lambda line: None)
 
