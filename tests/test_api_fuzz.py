@@ -42,6 +42,7 @@ from werkzeug.datastructures import MultiDict
 
 from annotations.models import Disagreement, DisagreementKind, Role
 from annotations.services.annotations import create_annotation
+from annotations.services.assignments import assign
 from annotations.services.jobs import request_url_import
 from annotations.services.projects import add_member
 from annotations.services.review import adjudicate
@@ -121,6 +122,12 @@ class World:
         )
         verdict = disputed.verdicts.order_by("id").first()
         evidence = verdict.evidence.first()
+        assignment = assign(
+            editor=desk.editor,
+            project_id=desk.project.id,
+            assignee=desk.reviewers[0].username,
+            article_id=article.id,
+        )
 
         outsider = make_user()
         elsewhere = make_project(creator=outsider)
@@ -152,6 +159,7 @@ class World:
             "revisions": 1,
             "members": desk.annotator.username,
             "imports": job.id,
+            "assignments": assignment.id,
         }
         # Ids that bodies and filters name, by field.
         self.fields = {
