@@ -30,7 +30,7 @@ from annotations.models import (
 )
 from annotations.permissions import (
     in_status_shown_to,
-    judged_by,
+    judged_here,
     member_projects,
     projects_where,
     revealed_to,
@@ -58,7 +58,7 @@ def awaiting_verdict_of(user, claims: QuerySet[Annotation]) -> QuerySet[Annotati
     awaits = (
         Q(orphaned=False, merged_into__isnull=True, article__project__in=projects_where(user, Role.REVIEWER))
         & ~Q(status__in=PUBLISHED_STATUSES)
-        & ~Q(pk__in=judged_by(user))
+        & ~judged_here(user)
         & (Q(n_independent__lt=F("article__project__required_verdicts")) | Q(status=Status.DISPUTED))
     )
     return claims.alias(n_independent=Coalesce(Subquery(n_independent), 0)).annotate(

@@ -9,9 +9,8 @@ How texts and claims match depends on the database:
 - PostgreSQL: full-text search with the ``simple`` configuration (words as written, in any
   language, no stemming), the query read as a web search (``"two words"`` for a phrase, ``or``,
   ``-word``); the excerpt of the text comes from ``ts_headline``, which leaves out words that look
-  like HTML tags. Without an expression index the
-  texts are read in full for each search; the index that serves :data:`TEXT_DOCUMENT` is
-  ``GinIndex(SearchVector("text", config="simple"))`` on ArticleRevision.
+  like HTML tags. Migration 0016's expression indexes serve :data:`TEXT_DOCUMENT` and
+  :data:`CLAIM_DOCUMENT`.
 - Elsewhere (SQLite): every word or quoted phrase of the query must appear in the field (letters
   compared case-insensitively as ``icontains`` does), and the excerpt is cut around the first one.
 
@@ -42,8 +41,10 @@ MAX_TERMS = 10
 # so that the excerpt can be escaped as plain text and marked afterwards.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
-# A revision's text as full-text search reads it; an index on this expression serves the search.
+# A revision's text and a claim as full-text search reads them; the expression indexes of
+# migration 0016 serve exactly these.
 TEXT_DOCUMENT = SearchVector("text", config=CONFIG)
+CLAIM_DOCUMENT = SearchVector("claim", "quote", config=CONFIG)
 
 TERM = re.compile(r'"([^"]*)"|(\S+)')
 WORD = re.compile(r"\w+")
@@ -110,7 +111,7 @@ def matching_claims(query: str, claims: QuerySet[Annotation]) -> QuerySet[Annota
     if uses_full_text(claims):
         for word in words_of_every_match(query):
             claims = claims.filter(Q(claim__icontains=word) | Q(quote__icontains=word))
-        return claims.alias(document=SearchVector("claim", "quote", config=CONFIG)).filter(
+        return claims.alias(document=CLAIM_DOCUMENT).filter(
             document=text_query(query)
         )
     terms = search_terms(query)

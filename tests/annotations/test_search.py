@@ -5,11 +5,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from annotations.models import Annotation, ArticleRevision
 from annotations.selectors.search import (
+    CLAIM_DOCUMENT,
+    TEXT_DOCUMENT,
     Fragment,
     headline_fragments,
     marked,
     search_terms,
+    text_query,
     words_of_every_match,
 )
 from tests.factories import make_annotation, make_article, make_desk
@@ -210,3 +214,17 @@ def test_on_postgresql_a_search_reads_or_and_exclusions_as_a_web_search(desk):
         "Escalation at the border"
     ]
     assert list(search(desk, '"crossed deserters"').context["page"]) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search indexes are PostgreSQL's")
+def test_on_postgresql_the_text_and_claim_searches_can_use_their_indexes(desk):
+    """Migration 0016's expression indexes serve the searches as written: a changed expression on
+    either side would leave them unused and every search a parse of every text."""
+    article = make_article(desk)
+    make_annotation(desk, article=article)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    texts = ArticleRevision.objects.alias(document=TEXT_DOCUMENT).filter(document=text_query("river"))
+    claims = Annotation.objects.alias(document=CLAIM_DOCUMENT).filter(document=text_query("river"))
+    assert "revision_text_search" in texts.explain()
+    assert "claim_text_search" in claims.explain()
