@@ -111,9 +111,7 @@ def matching_claims(query: str, claims: QuerySet[Annotation]) -> QuerySet[Annota
     if uses_full_text(claims):
         for word in words_of_every_match(query):
             claims = claims.filter(Q(claim__icontains=word) | Q(quote__icontains=word))
-        return claims.alias(document=CLAIM_DOCUMENT).filter(
-            document=text_query(query)
-        )
+        return claims.alias(document=CLAIM_DOCUMENT).filter(document=text_query(query))
     terms = search_terms(query)
     return claims.filter(every_term_in("claim", terms) | every_term_in("quote", terms))
 

@@ -27,6 +27,8 @@ FIELD_LABELS = {
     "stance": "stance",
     "url": "source",
     "status": "status",
+    "assignees": "assigned to",
+    "same_claim_as": "same claim as",
 }
 
 

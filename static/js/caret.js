@@ -9,7 +9,7 @@
 
 import { codePointToUtf16 } from "./offsets.js";
 import { textBetween } from "./selection.js";
-import { announce, isTyping, shortcutsOff } from "./workbench.js";
+import { announce, shortcutsOff, singleKeyShortcut } from "./workbench.js";
 
 const text = document.getElementById("article-text");
 const annotateForm = document.querySelector("[data-annotate-form]");
@@ -205,8 +205,7 @@ function leaveOnBlur(event) {
 function onKey(event) {
   const { key } = event;
   if (!active) {
-    const shortcut = !isTyping(event) && !event.defaultPrevented && !document.querySelector("dialog[open]");
-    if (key === "c" && shortcut && !shortcutsOff()) {
+    if (key === "c" && singleKeyShortcut(event)) {
       event.preventDefault();
       enter();
     }

@@ -5,7 +5,7 @@
 
 import { chooseRating, enhancePanel, openVerdictForm } from "./panel.js";
 import { codePointsOf, rangeOfSpan, spanOfRange, stepSpan } from "./selection.js";
-import { announce, isTyping, shortcutsOff } from "./workbench.js";
+import { announce, singleKeyShortcut } from "./workbench.js";
 
 const reader = document.querySelector("[data-reader]");
 const text = document.getElementById("article-text");
@@ -403,11 +403,6 @@ const RECUT_KEYS = { "[": ["start", -1], "]": ["start", 1], "{": ["end", -1], "}
  * Whether a key press may act as a single-key shortcut: not typed into a field, not taken by
  * another handler, no dialog open. Every single-key shortcut of the reader asks this.
  */
-function singleKeyShortcut(event) {
-  if (shortcutsOff() && event.key.length === 1) return false; // WCAG 2.1.4: off in the preferences
-  return !isTyping(event) && !event.defaultPrevented && !document.querySelector("dialog[open]");
-}
-
 document.addEventListener("keydown", (event) => {
   if (!singleKeyShortcut(event)) return;
   const { key } = event;

@@ -21,6 +21,15 @@ export function shortcutsOff() {
 }
 
 /**
+ * Whether a key press is for a page shortcut: not typing, not already handled, no dialog open,
+ * and, for a single character, shortcuts not turned off. Every page's key handler asks this.
+ */
+export function singleKeyShortcut(event) {
+  if (shortcutsOff() && event.key.length === 1) return false;
+  return !isTyping(event) && !event.defaultPrevented && !document.querySelector("dialog[open]");
+}
+
+/**
  * Say `text` in the page's live region, which screen readers announce; `shown: false` when the
  * page already shows it where the person is looking.
  */
@@ -40,7 +49,7 @@ function showShortcuts() {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (event.key === "?" && !isTyping(event) && !event.defaultPrevented && !shortcutsOff()) {
+  if (event.key === "?" && singleKeyShortcut(event)) {
     event.preventDefault();
     showShortcuts();
   }

@@ -89,10 +89,6 @@ def watch_csp(page) -> list[str]:
 AXE_RULES = {"resultTypes": ["violations"]}
 AXE_SKIPPED_PATHS = ("/admin/", "/api/docs/")
 # Violations known and waiting for their template's fix, each with where it shows: (rule, path).
-KNOWN_VIOLATIONS = {
-    # templates/annotations/claim.html: the stand-alone claim page titles itself with an h2.
-    ("page-has-heading-one", "/annotations/"),
-}
 CHECK_ON_LOAD = """
 ;(() => {
   const {skipped, rules} = window.__axeConfig;
@@ -151,15 +147,7 @@ def accessibility_violations(page) -> list[str]:
     return page.evaluate(CHECK_NOW, AXE_RULES)
 
 
-def is_known(violation: str) -> bool:
-    return any(
-        violation.startswith(f"axe violation: {rule} ") and f" on {path}" in violation
-        for rule, path in KNOWN_VIOLATIONS
-    )
-
-
 def fail_on_violations(violations: list[str]) -> None:
-    violations = [violation for violation in violations if not is_known(violation)]
     if violations:
         unique = list(dict.fromkeys(violations))
         pytest.fail(f"{len(unique)} accessibility violations:\n" + "\n".join(unique), pytrace=False)

@@ -98,6 +98,8 @@ def test_a_selection_across_paragraphs_keeps_the_paragraph_break(page, live_serv
         }"""
     )
     page.get_by_role("button", name="Annotate selection").click()
+    # A selection over a paragraph break is asked about before it is saved.
+    page.get_by_role("button", name="Save this long highlight").click()
     expect(page).to_have_url(re.compile(r"\?claim=\d+$"))
     quote = "2024.\n\nThe mayor"
     annotation = Annotation.objects.get()
