@@ -3,14 +3,7 @@
 // (Ctrl+Enter submits the verdict form).
 
 import "./copy.js";
-import { announce } from "./workbench.js";
-
-const FRAGMENT = { "X-Fragment": "panel" };
-
-function csrfToken(form) {
-  const field = form.querySelector("input[name=csrfmiddlewaretoken]");
-  return field ? field.value : "";
-}
+import { announce, submitInPlace } from "./workbench.js";
 
 function renumber(rows) {
   let number = 0;
@@ -82,38 +75,17 @@ export function enhancePanel(panel, onSwap = () => {}) {
   const verdict = verdictForm(panel);
   if (verdict) submitOnControlEnter(verdict);
   for (const form of panel.querySelectorAll("form[data-panel-form]")) {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const button = form.querySelector("button[type=submit]");
-      if (button) button.disabled = true;
-      try {
-        const response = await fetch(form.action, {
-          method: "POST",
-          body: new FormData(form),
-          headers: { ...FRAGMENT, "X-CSRFToken": csrfToken(form) },
-          credentials: "same-origin",
-        });
-        if (![200, 400, 409, 412].includes(response.status)) {
-          announce(failure(response.status), "error");
-          return;
-        }
+    submitInPlace(form, {
+      fragment: "panel",
+      accepted: [200, 400, 409, 412],
+      onAnswer: async (response) => {
         panel.innerHTML = await response.text();
         enhancePanel(panel, onSwap);
         onSwap(panel);
         focusAfterSave(panel, response.ok);
-      } catch {
-        announce("The server could not be reached. Nothing was saved; try again.", "error");
-      } finally {
-        if (button && button.isConnected) button.disabled = false;
-      }
+      },
     });
   }
-}
-
-function failure(status) {
-  if (status === 403) return "Your role in this project does not allow this. Nothing was saved.";
-  if (status === 404) return "This claim no longer exists, or you are no longer a member of its project.";
-  return `The server answered ${status}. Nothing was saved; reload the page and try again.`;
 }
 
 function focusAfterSave(panel, ok) {

@@ -2,13 +2,9 @@
 // (the panel is rendered without it, so its own queries stay few) and sends the editors' "same
 // claim" buttons, answering the list again. The panel is swapped in and out by the reader, so new
 // sections are found by watching the page.
-import { announce } from "./workbench.js";
+import { announce, submitInPlace } from "./workbench.js";
 
 const FRAGMENT = { "X-Fragment": "similar" };
-
-function csrfToken(form) {
-  return form.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
-}
 
 async function load(section) {
   section.dataset.similarLoading = "";
@@ -32,29 +28,14 @@ function replace(section, html) {
 
 function enhance(section) {
   for (const form of section.querySelectorAll("form[data-similar-form]")) {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const button = form.querySelector("button[type=submit]");
-      if (button) button.disabled = true;
-      try {
-        const response = await fetch(form.action, {
-          method: "POST",
-          body: new FormData(form),
-          headers: { ...FRAGMENT, "X-CSRFToken": csrfToken(form) },
-          credentials: "same-origin",
-        });
-        if (![200, 400].includes(response.status)) {
-          announce(`Not saved: the server answered ${response.status}.`, "error");
-          return;
-        }
+    submitInPlace(form, {
+      fragment: "similar",
+      accepted: [200, 400],
+      onAnswer: async (response) => {
         replace(section, await response.text());
         const notice = document.querySelector("section.similar-claims .notice");
         if (notice) announce(notice.textContent, response.ok ? "info" : "error", { shown: false });
-      } catch {
-        announce("The server could not be reached. Nothing was saved; try again.", "error");
-      } finally {
-        if (button && button.isConnected) button.disabled = false;
-      }
+      },
     });
   }
 }

@@ -29,6 +29,47 @@ export function singleKeyShortcut(event) {
   return !isTyping(event) && !event.defaultPrevented && !document.querySelector("dialog[open]");
 }
 
+function csrfToken(form) {
+  return form.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+}
+
+function nothingSaved(status) {
+  if (status === 403) return "Your role in this project does not allow this. Nothing was saved.";
+  if (status === 404) return "This claim no longer exists, or you are no longer a member of its project.";
+  return `The server answered ${status}. Nothing was saved; reload the page and try again.`;
+}
+
+/**
+ * Send `form` in place instead of loading a page: the server answers the `fragment` of the page
+ * again. `onAnswer(response)` takes each answer whose status is `accepted` (the form's errors
+ * among them); any other answer, or none, is announced as nothing saved. The submit button is
+ * disabled while the form is on its way.
+ */
+export function submitInPlace(form, { fragment, accepted, onAnswer }) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Fragment": fragment, "X-CSRFToken": csrfToken(form) },
+        credentials: "same-origin",
+      });
+      if (!accepted.includes(response.status)) {
+        announce(nothingSaved(response.status), "error");
+        return;
+      }
+      await onAnswer(response);
+    } catch {
+      announce("The server could not be reached. Nothing was saved; try again.", "error");
+    } finally {
+      if (button && button.isConnected) button.disabled = false;
+    }
+  });
+}
+
 /**
  * Say `text` in the page's live region, which screen readers announce; `shown: false` when the
  * page already shows it where the person is looking.
