@@ -27,6 +27,9 @@ function replace(section, html) {
 }
 
 function enhance(section) {
+  // Once per section: a second listener would send each form twice.
+  if ("similarEnhanced" in section.dataset) return;
+  section.dataset.similarEnhanced = "";
   for (const form of section.querySelectorAll("form[data-similar-form]")) {
     submitInPlace(form, {
       fragment: "similar",
@@ -42,12 +45,8 @@ function enhance(section) {
 
 function scan(root) {
   for (const section of root.querySelectorAll("section[data-similar-url]")) {
-    if (section.classList.contains("loaded")) {
-      if (!("similarEnhanced" in section.dataset)) {
-        section.dataset.similarEnhanced = "";
-        enhance(section);
-      }
-    } else if (!("similarLoading" in section.dataset)) {
+    if (section.classList.contains("loaded")) enhance(section);
+    else if (!("similarLoading" in section.dataset)) {
       load(section);
     }
   }

@@ -325,6 +325,8 @@ def test_a_quote_over_a_paragraph_break_sent_with_crlf_lands_on_the_text(desk):
             "end": start + len(quote),
             "quote": quote.replace("\n", "\r\n"),
             "revision": article.current_revision_id,
+            # It crosses a paragraph break, which the reader asks about first.
+            "confirm_long": "on",
         },
         headers={"Accept": "application/json"},
     )
