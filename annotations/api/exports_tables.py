@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -16,7 +17,7 @@ from annotations.api.annotations import AnnotationFilter
 from annotations.exports import tables
 from annotations.permissions import get_project_for
 from annotations.selectors import annotations_visible_to
-from workbench.filters import IdFilter
+from workbench.filters import IdFilter, blank_values
 from workbench.schema import AutoSchema
 
 
@@ -180,6 +181,8 @@ class ExportView(GenericAPIView):
 
     def get(self, request):
         filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
+        if errors := blank_values(filterset):
+            raise ValidationError(errors, code="blank")
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         project = get_project_for(request.user, filterset.form.cleaned_data["project"])
