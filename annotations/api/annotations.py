@@ -12,10 +12,11 @@ from annotations.api.etags import ETAG, IF_MATCH, VersionedViewMixin
 from annotations.api.fields import IdField, StrictIntegerField
 from annotations.api.verdicts import EvidenceInput, VerdictSerializer
 from annotations.limits import MAX_BULK, MAX_EVIDENCE, MAX_TAGS, QUOTE_MAX_LENGTH, REASON_MAX_LENGTH
-from annotations.models import Annotation, Confidence, Rating, Status, Verdict
+from annotations.models import Annotation, Confidence, Rating, Status
 from annotations.models.annotations import CLAIM_MAX_LENGTH, TAG_NAME_MAX_LENGTH
 from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.selectors import annotations_visible_to, visible_verdicts
+from annotations.selectors.review import filter_claims
 from annotations.services.annotations import (
     RECUT_SMALL_WORDS,
     create_annotation,
@@ -182,15 +183,10 @@ class AnnotationFilter(django_filters.FilterSet):
         fields = []
 
     def filter_rating(self, queryset, name, value):
-        return queryset.filter(final_rating=value)
+        return filter_claims(self.request.user, queryset, rating=value)
 
     def filter_reviewer(self, queryset, name, value):
-        # Which claims someone else judged is theirs to tell only where their verdicts show.
-        judged = Verdict.objects.filter(reviewer__username=value).values("annotation")
-        user = getattr(self.request, "user", None)
-        if user is None or value != user.username:
-            queryset = queryset.filter(revealed=True)
-        return queryset.filter(pk__in=judged)
+        return filter_claims(self.request.user, queryset, reviewer=value)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
