@@ -147,3 +147,21 @@ def unassign(*, editor, project_id: int, assignment_id: int) -> None:
     if not Assignment.objects.filter(pk=assignment.pk).delete()[0]:
         raise Http404("No such assignment.")
     record_change(actor=editor, article=article, claim=claim, before=before)
+
+
+def withdraw_assignments_of(*, actor, project, user) -> int:
+    """Withdraw every assignment of ``user`` in ``project``, each recorded in history as
+    :func:`unassign` records it: they leave the project, or no longer review in it. Returns how
+    many were withdrawn. Locks the articles in id order; the caller holds the transaction."""
+    withdrawn = 0
+    pending = Assignment.objects.filter(project=project, assignee=user).select_related("annotation")
+    locked: dict[int, Article] = {}
+    for assignment in pending.order_by("article_id", "pk"):
+        if assignment.article_id not in locked:
+            locked[assignment.article_id] = lock_article(Article(pk=assignment.article_id))
+        article, claim = locked[assignment.article_id], assignment.annotation
+        before = assignees(article, claim)
+        if Assignment.objects.filter(pk=assignment.pk).delete()[0]:
+            record_change(actor=actor, article=article, claim=claim, before=before)
+            withdrawn += 1
+    return withdrawn

@@ -8,6 +8,7 @@ from django.http import Http404
 from annotations.models import Membership, Project, Role
 from annotations.models.projects import DEFAULT_REQUIRED_VERDICTS
 from annotations.permissions import get_project_for, require_role
+from annotations.services.assignments import withdraw_assignments_of
 from annotations.services.locks import lock_claims_where, lock_project
 from annotations.services.review import refresh_statuses
 from workbench.errors import StateConflict
@@ -94,7 +95,8 @@ def ensure_an_admin_remains(project: Project, leaving: Membership) -> None:
 
 @transaction.atomic
 def change_member_role(*, actor, project_id: int, username: str, role: Role) -> Membership:
-    """Change a member's role (admins only). The last admin cannot step down.
+    """Change a member's role (admins only). The last admin cannot step down. A member who no
+    longer reviews (made annotator) has their assignments withdrawn.
 
     Locks the project row, so two admins demoting each other at once cannot leave it without one.
     """
@@ -102,6 +104,8 @@ def change_member_role(*, actor, project_id: int, username: str, role: Role) -> 
     membership = get_member(project, username)
     if role != Role.ADMIN:
         ensure_an_admin_remains(project, membership)
+    if role < Role.REVIEWER <= membership.role:
+        withdraw_assignments_of(actor=actor, project=project, user=membership.user)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -109,10 +113,12 @@ def change_member_role(*, actor, project_id: int, username: str, role: Role) -> 
 
 @transaction.atomic
 def remove_member(*, actor, project_id: int, username: str) -> None:
-    """Remove a member (admins only). The last admin cannot be removed. Locks the project row."""
+    """Remove a member (admins only). The last admin cannot be removed. Their assignments are
+    withdrawn (recorded in history); their verdicts stay. Locks the project row."""
     project = get_project_for(actor, project_id, role=Role.ADMIN, lock=True)
     membership = get_member(project, username)
     ensure_an_admin_remains(project, membership)
+    withdraw_assignments_of(actor=actor, project=project, user=membership.user)
     membership.delete()
 
 

@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from annotations.models import Assignment, HistoryEntry
+from annotations.models import Assignment, HistoryEntry, Role
 from annotations.selectors import queue
 from annotations.selectors.assignments import assigned_first, reviewer_progress
 from annotations.services.assignments import assign, unassign
+from annotations.services.projects import change_member_role, remove_member
 from annotations.services.review import adjudicate
 from tests.factories import make_annotation, make_article, make_desk, make_verdict
 from workbench.errors import StateConflict
@@ -207,3 +208,41 @@ def test_a_reviewer_sees_only_their_own_progress():
         (r1.username, 0, 2)
     ]
     assert reviewer_progress(desk.annotator, desk.project) == []
+
+
+def test_a_member_who_leaves_has_their_assignments_withdrawn_in_history():
+    """Removing a member withdraws their article and claim assignments (the counts and the queue's
+    "assigned to me" would otherwise keep work for someone who cannot do it); others' stay."""
+    desk = make_desk()
+    article = make_article(desk, text=TEXT)
+    claim = make_annotation(desk, article=article, quote="Schools closed.")
+    leaving, staying = desk.reviewers[0], desk.reviewers[1]
+    project_id = desk.project.id
+    assign(editor=desk.editor, project_id=project_id, assignee=leaving.username, article_id=article.id)
+    assign(editor=desk.editor, project_id=project_id, assignee=leaving.username, annotation_id=claim.id)
+    assign(editor=desk.editor, project_id=project_id, assignee=staying.username, article_id=article.id)
+    remove_member(actor=desk.admin, project_id=project_id, username=leaving.username)
+    assert list(Assignment.objects.values_list("assignee__username", flat=True)) == [staying.username]
+    on_article = HistoryEntry.objects.filter(object_type="article", object_id=article.id).latest("id")
+    on_claim = HistoryEntry.objects.filter(object_type="annotation", annotation_id=claim.id).latest("id")
+    assert (on_article.actor, on_article.before, on_article.after) == (
+        desk.admin,
+        {"assignees": sorted([leaving.username, staying.username])},
+        {"assignees": [staying.username]},
+    )
+    assert (on_claim.before, on_claim.after) == ({"assignees": [leaving.username]}, {"assignees": []})
+
+
+def test_a_reviewer_made_annotator_has_their_assignments_withdrawn():
+    desk = make_desk()
+    article = make_article(desk, text=TEXT)
+    reviewer = desk.reviewers[0]
+    assign(editor=desk.editor, project_id=desk.project.id, assignee=reviewer.username, article_id=article.id)
+    change_member_role(
+        actor=desk.admin, project_id=desk.project.id, username=reviewer.username, role=Role.EDITOR
+    )
+    assert Assignment.objects.count() == 1, "an editor still reviews: the assignment stays"
+    change_member_role(
+        actor=desk.admin, project_id=desk.project.id, username=reviewer.username, role=Role.ANNOTATOR
+    )
+    assert not Assignment.objects.exists()
