@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -30,7 +29,7 @@ from annotations.models.verdicts import RATIONALE_MAX_LENGTH
 from annotations.permissions import check_role_where_member
 from annotations.selectors import QUEUE_NAMES, adjudications_visible_to, disagreements_visible_to, queue
 from annotations.selectors.assignments import assigned_first, assigned_to_username
-from annotations.selectors.review import filter_claims
+from annotations.selectors.review import SEVERITIES, filter_claims, filter_disagreements
 from annotations.services.review import accept_converged_rating, adjudicate, keep_both, merge_annotations
 from workbench.filters import MAX_ID, IdFilter
 
@@ -100,11 +99,7 @@ class DisagreementSerializer(serializers.ModelSerializer):
 @extend_schema_field({"type": "string", "enum": ["1", "2", "3", "4", "categorical"]})
 class SeverityFilter(django_filters.ChoiceFilter):
     def filter(self, queryset, value):
-        if value in ("", None):
-            return queryset
-        if value == "categorical":
-            return queryset.filter(categorical=True)
-        return queryset.filter(severity=int(value), categorical=False)
+        return filter_disagreements(queryset, severity=value or "")
 
 
 class DisagreementFilter(django_filters.FilterSet):
@@ -113,9 +108,7 @@ class DisagreementFilter(django_filters.FilterSet):
     annotation = IdFilter(method="filter_annotation", label="Involves this annotation")
     status = django_filters.ChoiceFilter(choices=DisagreementStatus.choices)
     kind = django_filters.ChoiceFilter(choices=DisagreementKind.choices)
-    severity = SeverityFilter(
-        choices=[(str(n), str(n)) for n in range(1, 5)] + [("categorical", "categorical")]
-    )
+    severity = SeverityFilter(choices=[(value, value) for value, _ in SEVERITIES])
     severity_min = django_filters.NumberFilter(
         field_name="severity", lookup_expr="gte", min_value=1, max_value=4
     )
@@ -126,7 +119,7 @@ class DisagreementFilter(django_filters.FilterSet):
         fields = []
 
     def filter_annotation(self, queryset, name, value):
-        return queryset.filter(Q(annotation_id=value) | Q(other_annotation_id=value))
+        return filter_disagreements(queryset, claim=value)
 
 
 class KeepBothInput(serializers.Serializer):

@@ -23,9 +23,11 @@ from annotations.models.articles import (
 )
 from annotations.models.review import RESOLUTION_MAX_LENGTH
 from annotations.models.verdicts import EVIDENCE_QUOTE_MAX_LENGTH, RATIONALE_MAX_LENGTH
+from annotations.selectors.review import SEVERITIES
 from annotations.services.articles import text_of
 from sources.models import SOURCE_TITLE_MAX_LENGTH, Kind, Reliability
 from sources.normalization import MAX_URL_LENGTH, normalize_url
+from workbench.filters import MAX_ID
 
 ROLE_CHOICES = [(role.slug, role.label) for role in Role]
 
@@ -365,7 +367,10 @@ class DisagreementFilterForm(PageForm):
         label="Status",
     )
     kind = forms.ChoiceField(required=False, choices=[("", "Any"), *DisagreementKind.choices], label="Kind")
-    claim = forms.IntegerField(required=False, min_value=1, label="Claim number")
+    severity = forms.ChoiceField(required=False, choices=[("", "Any"), *SEVERITIES], label="Verdicts")
+    claim = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Claim number")
+    # From a row's "Only this article" link, as in the queues: no list of the project's articles.
+    article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
     def clean_status(self):
         # No status chosen means the open ones, the list an editor works from.

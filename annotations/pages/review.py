@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,7 +53,7 @@ from annotations.selectors import (
     verdicts_with_evidence,
 )
 from annotations.selectors.assignments import assigned_first, assigned_to_username
-from annotations.selectors.review import filter_claims
+from annotations.selectors.review import filter_claims, filter_disagreements
 from annotations.services.review import (
     accept_converged_rating,
     adjudicate,
@@ -168,16 +167,15 @@ def queue_page(request, project_id, queue_name):
 def disagreement_list(request, project_id):
     project = project_for(request, project_id, role=Role.EDITOR)
     form = DisagreementFilterForm(request.GET or None)
-    status, kind, claim = DisagreementStatus.OPEN, "", None
+    status, kind, narrowing = DisagreementStatus.OPEN, "", {}
     if form.is_bound and form.is_valid():
-        status, kind, claim = (form.cleaned_data[name] for name in ("status", "kind", "claim"))
-    disagreements = project_disagreements(request.user, project)
+        status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
+        narrowing = {name: form.cleaned_data[name] for name in ("article", "claim", "severity")}
+    disagreements = filter_disagreements(project_disagreements(request.user, project), **narrowing)
     if status != DisagreementFilterForm.ANY:
         disagreements = disagreements.filter(status=status)
     if kind:
         disagreements = disagreements.filter(kind=kind)
-    if claim:
-        disagreements = disagreements.filter(Q(annotation=claim) | Q(other_annotation=claim))
     context = project_context(project, "disputed")
     context.update(form=form, page=paginate(request, disagreements), status=status)
     return render(request, "annotations/disagreement_list.html", context, status=400 if form.errors else 200)

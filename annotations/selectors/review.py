@@ -119,3 +119,26 @@ def filter_claims(
         judged = Verdict.objects.filter(reviewer__username=reviewer).values("annotation")
         claims = claims.filter(pk__in=judged)
     return claims
+
+
+# What the disagreement lists filter on by severity: steps apart on the truth scale, or a rating
+# outside it.
+SEVERITIES = [(str(steps), f"{steps} step{'' if steps == 1 else 's'} apart") for steps in range(1, 5)] + [
+    ("categorical", "Categorical")
+]
+
+
+def filter_disagreements(
+    disagreements: QuerySet, *, article: int | None = None, claim: int | None = None, severity: str = ""
+) -> QuerySet:
+    """``disagreements`` narrowed to one article's, to those involving one claim (either side of a
+    span disagreement), or to one severity (:data:`SEVERITIES`); the page's and the API's filters."""
+    if article:
+        disagreements = disagreements.filter(annotation__article_id=article)
+    if claim:
+        disagreements = disagreements.filter(Q(annotation_id=claim) | Q(other_annotation_id=claim))
+    if severity == "categorical":
+        disagreements = disagreements.filter(categorical=True)
+    elif severity:
+        disagreements = disagreements.filter(severity=int(severity), categorical=False)
+    return disagreements

@@ -256,6 +256,33 @@ def test_the_disagreement_list_shows_open_ones_and_filters_by_kind_and_status(de
     assert "valid choice" in error_of(response.content.decode(), "id_status")
 
 
+def test_the_disagreement_list_narrows_to_one_article_and_one_severity(desk, django_assert_max_num_queries):
+    """The row's "Only this article" link and the severity choice narrow the list as the API's
+    ``article`` and ``severity`` do; the list reads a fixed number of queries."""
+    article = make_article(desk, text=TEXT)
+    _far, four_apart = disputed(desk, article=article)
+    _near, one_apart = disputed(
+        desk, article=article, quote="The mayor said 1,200 homes", ratings=("true", "mostly_true")
+    )
+    _other, elsewhere = disputed(desk, ratings=("true", "misleading"))
+    client = client_for(desk.editor)
+    url = f"/projects/{desk.project.id}/disagreements/"
+    listed = client.get(url).content.decode()
+    assert f'href="?article={article.id}"' in listed and "Only this article" in listed
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"article": article.id})
+    assert {d.id for d in response.context["page"]} == {four_apart.id, one_apart.id}
+    assert "Disagreements in “" in response.content.decode()
+    assert [d.id for d in client.get(url, {"severity": "1"}).context["page"]] == [one_apart.id]
+    assert [d.id for d in client.get(url, {"severity": "categorical"}).context["page"]] == [elsewhere.id]
+    api = [row["id"] for row in client.get("/api/v1/disagreements/", {"severity": "4"}).json()["results"]]
+    assert [d.id for d in client.get(url, {"severity": "4"}).context["page"]] == api == [four_apart.id]
+    refused = client.get(url, {"article": "first"})
+    assert refused.status_code == 400
+    assert "Article: Enter a whole number." in refused.content.decode()
+    assert {d.id for d in refused.context["page"]} == {four_apart.id, one_apart.id, elsewhere.id}
+
+
 def test_a_verdict_disagreement_shows_the_verdicts_side_by_side_with_their_evidence(desk):
     evidence = [
         {

@@ -100,3 +100,36 @@ def test_the_agreement_scope_applies_on_change(page, live_server, log_in_as):
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Escalation at the border")
     expect(page.get_by_role("button", name="Show")).to_be_visible()
+
+
+def test_the_disagreement_list_filters_on_change_and_by_a_row_s_article(
+    page, live_server, log_in_as, screenshot
+):
+    """An editor narrows the open disagreements to the categorical ones as the choice changes, then
+    to one article's from a row's link, and back to every article from the chip."""
+    desk, escalation, _flood, _troops, _deserters, _homes = busy_desk()
+    near = make_annotation(desk, article=escalation, quote="Analysts doubt the figure")
+    make_verdict(desk, annotation=near, reviewer=desk.reviewers[0], rating="true")
+    make_verdict(desk, annotation=near, reviewer=desk.reviewers[1], rating="misleading")
+    flood_claim = make_annotation(desk, article=_flood, quote="The river rose 3.2 metres overnight")
+    make_verdict(desk, annotation=flood_claim, reviewer=desk.reviewers[0], rating="true")
+    make_verdict(desk, annotation=flood_claim, reviewer=desk.reviewers[1], rating="false")
+    log_in_as(desk.editor)
+    url = f"{live_server.url}/projects/{desk.project.id}/disagreements/"
+    page.goto(url)
+    rows = page.locator("table.disagreements tbody tr")
+    expect(rows).to_have_count(2)
+
+    page.get_by_label("Verdicts").select_option("categorical")
+    expect(page).to_have_url(f"{url}?status=open&kind=&severity=categorical&claim=&article=")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Analysts doubt the figure")
+
+    page.get_by_label("Verdicts").select_option("")
+    expect(rows).to_have_count(2)
+    rows.filter(has_text="The river rose").get_by_role("link", name="Only this article").click()
+    expect(rows).to_have_count(1)
+    expect(page.locator(".filter-chip")).to_contain_text("Disagreements in “Flood in the valley”")
+    screenshot(page, "disagreements-one-article")
+    page.locator(".filter-chip").get_by_role("link", name="every article").click()
+    expect(rows).to_have_count(2)
