@@ -9,10 +9,19 @@ same-claim is highlighted in an article of its own, looked up with
 again. Its earlier claim's rank among the answers gives recall@1, recall@5 and the mean reciprocal
 rank (0 when it is not among the 25 answered); "near miss above" counts lookups where one of the
 group's near misses ranked above the earlier claim. Figures are printed overall and per kind.
+
+``--filled URL`` runs the same lookups over a PostgreSQL database that ``bench/scale.py`` filled
+(2,000,000 claims that share most of their words): the labelled claims are highlighted in its
+largest project by its desk (``scale-annotator``) and looked up by ``scale-reviewer1``, a member of
+every project, so each lookup searches every generated claim; then ``--sample`` generated claims
+are looked up as well (the worst case: only their figures and their "Claim 12.3" differ). All of
+it runs in one transaction that is rolled back, so the database is left as it was.
 """
 
 import argparse
 import json
+import os
+import random
 import statistics
 import time
 from collections import defaultdict
@@ -125,11 +134,109 @@ def report(figures: Figures) -> list[str]:
     return lines
 
 
+def generated_lookups(client, project_id: int, sample: int, seed: int = 17) -> list[tuple[float, float]]:
+    """``(wall, CPU)`` seconds of looking up a generated claim of each of ``sample`` articles of the
+    project, drawn at random."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM annotations_article WHERE project_id = %s ORDER BY id", [project_id])
+        articles = random.Random(seed).sample([row[0] for row in cursor.fetchall()], sample)
+        cursor.execute(
+            "SELECT DISTINCT ON (article_id) id FROM annotations_annotation"
+            " WHERE article_id = ANY(%s) ORDER BY article_id, id",
+            [articles],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    times = []
+    for pk in ids:
+        started, cpu = time.perf_counter(), time.process_time()
+        response = client.get(f"/api/v1/annotations/{pk}/similar/?limit={ANSWERS}")
+        times.append((time.perf_counter() - started, time.process_time() - cpu))
+        assert response.status_code == 200, response.content
+    return times
+
+
+def filled(args) -> None:
+    """The lookups over a database bench/scale.py filled; see the module docstring."""
+    os.environ["DATABASE_URL"] = args.filled
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from rest_framework.test import APIClient
+
+    from annotations.models import ClaimDocument, Project
+    from tests.factories import Desk
+
+    users = {user.username: user for user in get_user_model().objects.filter(username__startswith="scale-")}
+    project = Project.objects.get(name="Scale desk 1")
+    desk = Desk(
+        project=project,
+        admin=users["scale-editor"],
+        editor=users["scale-editor"],
+        reviewers=[users["scale-reviewer1"]],
+        annotator=users["scale-annotator"],
+    )
+    client = APIClient()
+    client.force_authenticate(desk.reviewers[0])
+    groups = load_groups(args.groups)
+    searched = ClaimDocument.objects.count()
+    print(f"database: {connection.vendor} (filled), {searched:,} claims searched, {len(groups)} groups")
+    with transaction.atomic():
+        corpus = build_corpus(desk, groups)
+        for _ in range(args.repeat):
+            for line in report(measure(desk, groups, corpus, client)):
+                print(line)
+        if args.sample:
+            times = generated_lookups(client, project.id, args.sample)
+            walls, cpus = [wall for wall, _cpu in times], [cpu for _wall, cpu in times]
+            print(
+                f"{len(times)} generated claims looked up: p50 {statistics.median(walls) * 1000:.1f} ms wall,"
+                f" {statistics.median(cpus) * 1000:.1f} ms CPU of this process;"
+                f" max {max(walls) * 1000:.1f} ms wall"
+            )
+        if args.explain:
+            explain(desk.reviewers[0], corpus, project.id)
+        transaction.set_rollback(True)
+
+
+def explain(user, corpus, project_id: int) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of each query of a lookup: a labelled claim's, and a generated one's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.models import Annotation
+    from annotations.selectors.similar import similar_claims
+
+    generated = Annotation.objects.filter(article__project=project_id).order_by("id")[:1].get()
+    for claim in (Annotation.objects.select_related("article").get(pk=corpus[0][0]), generated):
+        claim = Annotation.objects.select_related("article").get(pk=claim.pk)
+        with CaptureQueriesContext(connection) as queries:
+            similar_claims(user, claim, limit=ANSWERS)
+        print(f"\nlookup of claim {claim.pk}: {claim.quote[:70]!r}, {len(queries)} queries")
+        with connection.cursor() as cursor:
+            for query in queries.captured_queries:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                print(f"\n{query['sql']}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--groups", type=int, default=None, help="only the first N groups")
     parser.add_argument("--repeat", type=int, default=1, help="lookups of the whole set")
+    parser.add_argument(
+        "--filled",
+        metavar="URL",
+        help="over this PostgreSQL database as bench/scale.py filled it (left as it was)",
+    )
+    parser.add_argument("--explain", action="store_true", help="with --filled: EXPLAIN (ANALYZE) a lookup")
+    parser.add_argument("--sample", type=int, default=200, help="generated claims looked up with --filled")
     args = parser.parse_args()
+    if args.filled:
+        filled(args)
+        return
 
     with benchmark_database() as connection:
         from rest_framework.test import APIClient
