@@ -20,6 +20,8 @@ BENCHMARKS = {
     "bench.exports": ["--articles", "3", "--repeat", "1"],
     # Claim matching on the first groups of its labelled set.
     "bench.matching": ["--groups", "4"],
+    # Suggested claims' precision and recall on the demo desk.
+    "bench.suggestions": ["--repeat", "1"],
     # The production server over HTTP: gunicorn on a fresh SQLite database.
     "bench.server": ["--articles", "20", "--samples", "10", "--repeat", "1", "--clients", "2"],
 }

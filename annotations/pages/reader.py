@@ -1,5 +1,6 @@
-"""The article reader: the text with its highlighted claims, highlighting a new one, and
-correcting a highlight (re-cutting its words, deleting it) from the claim panel."""
+"""The article reader: the text with its highlighted claims, highlighting a new one (or a
+suggested sentence: :mod:`annotations.selectors.suggestions`), and correcting a highlight
+(re-cutting its words, deleting it) from the claim panel."""
 
 import re
 
@@ -28,6 +29,7 @@ from annotations.selectors import (
     claim_for,
     claims_of_article,
 )
+from annotations.selectors.suggestions import suggested_claims
 from annotations.services.annotations import create_annotation, delete_annotation, update_annotation
 from workbench.errors import PreconditionFailed, StateConflict
 
@@ -70,6 +72,7 @@ def reader_context(request, article, *, current: int | None = None, annotate_for
         current=current,
         annotate_form=annotate_form or AnnotateForm(initial={"revision": article.current_revision_id}),
         status_choices=Status.choices,
+        suggestions=suggested_claims(request.user, article, claims=claims),
     )
     return context
 
