@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test import Client
 
@@ -495,9 +496,10 @@ def test_each_page_of_claims_runs_the_same_queries(django_assert_num_queries, ta
     one_page = count_queries(django_assert_num_queries, stream(claims.filter(pk__in=claims.values("pk")[:3])))
     three_pages = count_queries(django_assert_num_queries, stream(claims))
     assert three_pages == 3 * one_page
-    # JSONL: the last id, the claims, their tags, their verdicts joined with the evidence.
-    per_page = {None: 4, "claims": 3, "claims-verdicts": 3, "claims-evidence": 3}[table and table.name]
-    assert one_page == per_page
+    # JSONL: the claims, their tags, their verdicts, the verdicts' evidence; SQLite reads the
+    # page's last id first.
+    per_page = {None: 4, "claims": 2, "claims-verdicts": 2, "claims-evidence": 3}[table and table.name]
+    assert one_page == per_page + (connection.vendor == "sqlite")
 
 
 @pytest.mark.parametrize("export", EXPORTS)
