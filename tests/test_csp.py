@@ -118,7 +118,7 @@ def test_the_lockout_page_carries_the_policy_and_inlines_nothing(settings):
     """The page a locked-out login gets is as strict as any other."""
     user = get_user_model().objects.create_user("guessed", password=PASSWORD)
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         response = client.post("/login/", {"username": user.username, "password": "wrong"})
     assert response.status_code == 429
     assert policy_of(response) == SITE_POLICY

@@ -24,7 +24,7 @@ TOKEN = "/api/v1/auth/token/"
 
 @pytest.fixture
 def limit(settings):
-    return settings.AXES_FAILURE_LIMIT
+    return settings.LOGIN_FAILURE_LIMIT
 
 
 def log_in_page(client, path, username, password, **extra):
@@ -223,3 +223,37 @@ def test_an_overlong_username_is_a_failed_login_not_a_500(path, limit):
     assert answers == [failed] * (limit - 1) + [429]
     (stored,) = AccessAttempt.objects.values_list("username", flat=True)
     assert stored == username[:255]
+
+
+def test_one_address_failing_over_many_usernames_is_refused_for_every_username(settings):
+    """A password spray (one guess for each of many usernames) locks the address as a whole once
+    its failures reach LOGIN_ADDRESS_FAILURE_LIMIT within the cool-off: every username is refused
+    from there, the right password included, on the pages and the token endpoint; another address
+    is not, and the failures that age past the cool-off stop counting."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    user = make_user()
+    sprayer = Client()
+    for n in range(5):
+        assert log_in_page(sprayer, "/login/", f"guess{n}", "wrong").status_code == 200
+    assert log_in_page(sprayer, "/login/", user.username, PASSWORD).status_code == 302, "below the cap"
+    sprayer = Client()
+    assert log_in_page(sprayer, "/login/", "guess5", "wrong").status_code == 429, (
+        "the failure that reaches it"
+    )
+    refused = log_in_page(Client(), "/login/", user.username, PASSWORD)
+    assert refused.status_code == 429
+    assert "for every username" in refused.content.decode()
+    token = ask_token(APIClient(), user.username, PASSWORD)
+    assert token.status_code == 429
+    assert token.json()["detail"].startswith(
+        "Too many failed logins from your address, over several usernames."
+    )
+    assert (
+        log_in_page(Client(REMOTE_ADDR="198.51.100.7"), "/login/", user.username, PASSWORD).status_code == 302
+    )
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC)
+        - settings.AXES_COOLOFF_TIME
+        - datetime.timedelta(seconds=1)
+    )
+    assert log_in_page(Client(), "/login/", user.username, PASSWORD).status_code == 302

@@ -6,9 +6,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from workbench.login_throttling import cooloff_seconds
+from workbench.login_throttling import address_locked_out, cooloff_seconds
 from workbench.parsers import BoundedJSONParser
 from workbench.tokens import revoke_api_tokens
+
+ADDRESS_LOCKED_OUT = "Too many failed logins from your address, over several usernames."
 
 
 class LockedOut(exceptions.Throttled):
@@ -20,7 +22,8 @@ class LockedOut(exceptions.Throttled):
 
 class ObtainTokenView(ObtainAuthToken):
     """``{username, password}`` → ``{token}``; throttled per client address (``TOKEN_THROTTLE_RATE``)
-    and locked per username and address after ``LOGIN_FAILURE_LIMIT`` failures (429, Retry-After).
+    and locked per username and address after ``LOGIN_FAILURE_LIMIT`` failures, per address after
+    ``LOGIN_ADDRESS_FAILURE_LIMIT`` over any usernames (429, Retry-After).
 
     Credentials sent along are ignored: a client holding a revoked token, or a logged-in browser
     without a CSRF token, still gets a token for a good username and password.
@@ -39,6 +42,8 @@ class ObtainTokenView(ObtainAuthToken):
             # Axes marks the request when this attempt is refused, or just failed, for a lockout;
             # the right password of a locked-out pair lands here too, and learns nothing.
             if getattr(request, "axes_locked_out", False):
+                if address_locked_out(request):
+                    raise LockedOut(wait=cooloff_seconds(), detail=ADDRESS_LOCKED_OUT) from None
                 raise LockedOut(wait=cooloff_seconds()) from None
             raise
 

@@ -1,6 +1,8 @@
 """Login lockout (django-axes): who the client is, and what a locked-out client is told.
 
-Axes counts failed logins per username and client address (settings, ``AXES_*``). The page logins
+Axes counts failed logins per username and client address (settings, ``AXES_*``), and refuses
+every username from an address whose failures over all usernames reach
+``LOGIN_ADDRESS_FAILURE_LIMIT`` (:func:`failure_limit`). The page logins
 (``/login/``, ``/admin/login/``) get the lockout page from ``axes.middleware.AxesMiddleware``
 through ``lockout_response``; the token endpoint answers its own 429 (``workbench.api_auth``).
 """
@@ -10,7 +12,9 @@ import math
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
 from django.shortcuts import render
+from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
 
@@ -50,13 +54,29 @@ def cooloff_minutes() -> int:
     return math.ceil(cooloff_seconds() / 60)
 
 
+def address_locked_out(request) -> bool:
+    """Whether the client's address failed ``LOGIN_ADDRESS_FAILURE_LIMIT`` logins within the
+    cool-off, over every username it named: then it is refused for any username."""
+    recent = AccessAttempt.objects.filter(
+        ip_address=client_address(request), attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+    )
+    failures = recent.aggregate(failures=Sum("failures_since_start"))["failures"] or 0
+    return failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+
+def failure_limit(request, credentials=None) -> int:
+    """Axes' limit of failures for this attempt's username and address: ``LOGIN_FAILURE_LIMIT``,
+    or none left (0) while the address as a whole is locked out."""
+    return 0 if address_locked_out(request) else settings.LOGIN_FAILURE_LIMIT
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """The login page's answer to a locked-out attempt: 429, a page that says why, and Retry-After."""
-    response = render(
-        request,
-        "registration/locked_out.html",
-        {"cooloff_minutes": cooloff_minutes(), "failure_limit": settings.AXES_FAILURE_LIMIT},
-        status=429,
-    )
+    context = {
+        "cooloff_minutes": cooloff_minutes(),
+        "failure_limit": settings.LOGIN_FAILURE_LIMIT,
+        "whole_address": address_locked_out(request),
+    }
+    response = render(request, "registration/locked_out.html", context, status=429)
     response["Retry-After"] = str(cooloff_seconds())
     return response

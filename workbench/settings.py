@@ -327,8 +327,13 @@ SECURE_CSP = {
 # Login lockout (django-axes) on every way in: the login page, the admin's, the token endpoint.
 # A username fails LOGIN_FAILURE_LIMIT times from one client address: that pair is refused for
 # LOGIN_COOLOFF_MINUTES (429, with Retry-After), a right password included. Attempts while locked
-# out do not extend the lockout, so an attacker cannot keep a reviewer out for good.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+# out do not extend the lockout, so an attacker cannot keep a reviewer out for good. One client
+# address that fails LOGIN_ADDRESS_FAILURE_LIMIT times within the cool-off, over any usernames (a
+# password spray), is refused for every username until its failures age past the cool-off; the
+# limit is high, since a whole newsroom may share one address.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_FAILURE_LIMIT = "workbench.login_throttling.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -33,11 +33,11 @@ def test_a_guessed_password_locks_the_login_and_says_so(page, live_server, scree
     desk = make_desk()
     username = desk.reviewers[0].username
     page.goto(f"{live_server.url}/login/")
-    for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
+    for attempt in range(1, settings.LOGIN_FAILURE_LIMIT + 1):
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill("a guess")
         page.get_by_role("button", name="Log in").click()
-        if attempt < settings.AXES_FAILURE_LIMIT:
+        if attempt < settings.LOGIN_FAILURE_LIMIT:
             expect(page.get_by_role("alert")).to_contain_text("correct username and password")
     expect(page.get_by_role("heading", name="Too many failed logins")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("paused")
