@@ -13,10 +13,16 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from the
 # test itself (building data, asserting rows) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# How long an expectation waits for the page to get there: the suite runs a worker on every core,
+# each with a browser and a live server, so a page (Swagger UI building the schema) can take
+# longer than Playwright's 5 s. A bound on waiting, not a speed check: speed is bench/'s.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("WORKBENCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
