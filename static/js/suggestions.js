@@ -37,7 +37,10 @@ function bringIntoView(item) {
   const segment = range?.startContainer.parentElement?.closest("[data-s]");
   if (!segment) return;
   const box = range.getBoundingClientRect();
-  if (box.top < 0 || box.bottom > window.innerHeight) segment.scrollIntoView({ block: "center" });
+  // Below 1000 px an open claim panel is a sheet over the lower part of the window, as in reader.js.
+  const sheet = document.body.classList.contains("panel-open") && window.innerWidth < 1000;
+  const bottom = sheet ? window.innerHeight * 0.4 : window.innerHeight;
+  if (box.top < 0 || box.bottom > bottom) segment.scrollIntoView({ block: "center" });
 }
 
 /** Make suggestion `index` the current one: outlined in the text, marked in the list, said. */
