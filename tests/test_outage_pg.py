@@ -26,6 +26,8 @@ from tests.factories import PASSWORD, make_desk
 CLUSTER = os.environ.get("WORKBENCH_TEST_PG_CLUSTER", "")
 
 pytestmark = [
+    # It stops the cluster every other test process uses, so it runs alone (./desk test).
+    pytest.mark.serial,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="stops a PostgreSQL server"),
     pytest.mark.skipif(not CLUSTER, reason="WORKBENCH_TEST_PG_CLUSTER names no cluster to stop"),
     pytest.mark.skipif(not shutil.which("pg_ctlcluster"), reason="pg_ctlcluster is not installed"),
