@@ -23,6 +23,10 @@ from annotations.models import (
 )
 from workbench.errors import StateConflict
 
+# Who highlights claims in a project: every member (create_annotation asks it; the reader's
+# suggested claims are offered to it).
+HIGHLIGHTS_CLAIMS = Role.ANNOTATOR
+
 
 def projects_of(user) -> QuerySet[Project]:
     """The user's projects, each annotated with ``my_role``, the user's role in it, and

@@ -10,13 +10,10 @@ it through :func:`annotations.services.annotations.create_annotation`, which dec
 
 from collections.abc import Iterable
 
-from annotations.models import Annotation, Article, Role
-from annotations.permissions import can
+from annotations.models import Annotation, Article
+from annotations.permissions import HIGHLIGHTS_CLAIMS, can
 from annotations.selectors.claims import claims_of_article
 from annotations.suggestions import Suggestion, suggest
-
-# The role create_annotation asks of a claim's author.
-SUGGESTED_TO = Role.ANNOTATOR
 
 
 def suggested_claims(
@@ -26,7 +23,7 @@ def suggested_claims(
     not highlight claims. ``claims``: the article's claims as :func:`claims_of_article` gave them
     to ``user`` already (then no query runs, ``article.project.my_role`` set); otherwise one query.
     """
-    if not can(user, article.project, SUGGESTED_TO):
+    if not can(user, article.project, HIGHLIGHTS_CLAIMS):
         return []
     if claims is None:
         claims = claims_of_article(user, article)

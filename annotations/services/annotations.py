@@ -23,7 +23,13 @@ from annotations.models import (
     Status,
     Tag,
 )
-from annotations.permissions import can, can_change_annotation, get_annotation_for, get_article_for
+from annotations.permissions import (
+    HIGHLIGHTS_CLAIMS,
+    can,
+    can_change_annotation,
+    get_annotation_for,
+    get_article_for,
+)
 from annotations.services import history
 from annotations.services.disagreements import open_span_disagreements
 from annotations.services.locks import lock_article, lock_claims
@@ -110,7 +116,7 @@ def create_annotation(
     not fit the text. Prefix and suffix are computed; when given, they must match the text.
     """
     # The article lock serializes highlights on one article, so overlaps are never missed.
-    article = lock_article(get_article_for(author, article_id, role=Role.ANNOTATOR))
+    article = lock_article(get_article_for(author, article_id, role=HIGHLIGHTS_CLAIMS))
     check_span(article.current_revision.text, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
     existing = Annotation.objects.filter(
         revision=article.current_revision, start=start, end=end, orphaned=False
