@@ -137,38 +137,53 @@ def reader_with_panel(request, annotation, *, status: int, **extra):
     return render(request, "annotations/article_detail.html", context, status=status)
 
 
+def correct(request, annotation, form, write, *, form_name: str, stale: str):
+    """Run one correction of the claim (a re-cut, a deletion) from its panel's ``form`` (in the
+    panel's context as ``form_name``), ``write`` taking its cleaned data. Returns
+    ``(result, None)``, or ``(None, response)``: the reader again with the form carrying why
+    nothing changed (400 for the form's or the service's field, 409 for the claim's state), or,
+    when the claim changed since the panel was opened, the claim as it is now with ``stale``
+    (412)."""
+    status = 400
+    if form.is_valid():
+        try:
+            return write(form.cleaned_data), None
+        except StateConflict as error:
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PreconditionFailed:
+            fresh = claim_for(request.user, annotation.id)
+            return None, reader_with_panel(request, fresh, status=412, conflict=stale)
+    return None, reader_with_panel(request, annotation, status=status, **{form_name: form})
+
+
 @login_required
 @require_POST
 def annotation_recut(request, annotation_id):
     """Move the claim's start or end (the panel's word keys, or a new selection). The service
     decides whether its verdicts stay (small re-cuts) or the re-cut is refused."""
     annotation = claim_for(request.user, annotation_id)
-    form = RecutForm(request.POST)
-    if not form.is_valid():
-        return reader_with_panel(request, annotation, status=400, recut_form=form)
-    data = form.cleaned_data
-    try:
-        fresh = update_annotation(
+    fresh, refused = correct(
+        request,
+        annotation,
+        RecutForm(request.POST),
+        lambda data: update_annotation(
             actor=request.user,
             annotation_id=annotation.id,
             expected_version=data["version"],
             start=data["start"],
             end=data["end"],
-        )
-    except StateConflict as error:
-        form.add_error(None, error)
-        return reader_with_panel(request, annotation, status=409, recut_form=form)
-    except ValidationError as error:
-        add_service_error(form, error)
-        return reader_with_panel(request, annotation, status=400, recut_form=form)
-    except PreconditionFailed:
-        conflict = (
+        ),
+        form_name="recut_form",
+        stale=(
             "This claim was changed by someone else after the panel was opened, so its words were not "
             "moved. Its words as they are now are shown; re-cut them again if they still need it."
-        )
-        return reader_with_panel(
-            request, claim_for(request.user, annotation_id), status=412, conflict=conflict
-        )
+        ),
+    )
+    if refused:
+        return refused
     if (fresh.start, fresh.end) == (annotation.start, annotation.end):
         messages.info(request, "The highlight already covers these words; nothing changed.")
     else:
@@ -181,23 +196,20 @@ def annotation_recut(request, annotation_id):
 def annotation_delete(request, annotation_id):
     """Delete the claim: its author while nobody has judged it, editors always (the service decides)."""
     annotation = claim_for(request.user, annotation_id)
-    form = DeleteClaimForm(request.POST)
-    if not form.is_valid():
-        return reader_with_panel(request, annotation, status=400, delete_form=form)
-    try:
-        delete_annotation(
-            actor=request.user, annotation_id=annotation.id, expected_version=form.cleaned_data["version"]
-        )
-    except StateConflict as error:
-        form.add_error(None, error)
-        return reader_with_panel(request, annotation, status=409, delete_form=form)
-    except PreconditionFailed:
-        conflict = (
+    _deleted, refused = correct(
+        request,
+        annotation,
+        DeleteClaimForm(request.POST),
+        lambda data: delete_annotation(
+            actor=request.user, annotation_id=annotation.id, expected_version=data["version"]
+        ),
+        form_name="delete_form",
+        stale=(
             "This claim was changed by someone else after the panel was opened, so it was not deleted. "
             "Look at it as it is now, then delete it again if it still should go."
-        )
-        return reader_with_panel(
-            request, claim_for(request.user, annotation_id), status=412, conflict=conflict
-        )
+        ),
+    )
+    if refused:
+        return refused
     messages.success(request, f"Claim #{annotation.id} is deleted; its history keeps a record of it.")
     return HttpResponseRedirect(reverse("annotations:article-detail", args=[annotation.article_id]))
