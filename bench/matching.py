@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import benchmark_database
+from bench.server import cpu_seconds
 
 PAIRS = Path(__file__).with_name("claim_pairs.json")
 ANSWERS = 25
@@ -46,6 +47,8 @@ class Figures:
     near_miss_above: int = 0
     lookup_seconds: list[float] = field(default_factory=list)
     lookup_cpu_seconds: list[float] = field(default_factory=list)
+    lookup_database_cpu_seconds: list[float] = field(default_factory=list)
+    lookup_query_seconds: list[float] = field(default_factory=list)
 
     def recall_at(self, k: int, kind: str | None = None) -> float:
         ranks = self.of_kind(kind)
@@ -67,6 +70,55 @@ class Figures:
         """The median CPU time of the serving process: on a loaded machine, wall time includes
         waiting for a core, which this does not (the database's time is in wall time only)."""
         return statistics.median(self.lookup_cpu_seconds) * 1000
+
+    @property
+    def database_cpu_mean_ms(self) -> float | None:
+        """The mean CPU time of the PostgreSQL backend per lookup (a mean: /proc counts it in
+        ticks of 10 ms); none on SQLite, whose time is this process's."""
+        if not self.lookup_database_cpu_seconds:
+            return None
+        return statistics.mean(self.lookup_database_cpu_seconds) * 1000
+
+
+class Stopwatch:
+    """Wall time, this process's CPU time and (PostgreSQL) its backend's CPU time of one lookup."""
+
+    def __init__(self):
+        from django.db import connection
+
+        connection.ensure_connection()
+        self.backend = connection.connection.info.backend_pid if connection.vendor == "postgresql" else None
+
+        self.queries = 0.0
+
+    def timed(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += time.perf_counter() - started
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.wrapper = connection.execute_wrapper(self.timed)
+        self.wrapper.__enter__()
+        self.started, self.cpu = time.perf_counter(), time.process_time()
+        self.database = cpu_seconds(self.backend) if self.backend else 0.0
+        return self
+
+    def __exit__(self, *exc):
+        self.wrapper.__exit__(*exc)
+        self.wall = time.perf_counter() - self.started
+        self.process = time.process_time() - self.cpu
+        self.database = cpu_seconds(self.backend) - self.database if self.backend else None
+
+    def record(self, figures: "Figures") -> None:
+        figures.lookup_seconds.append(self.wall)
+        figures.lookup_cpu_seconds.append(self.process)
+        figures.lookup_query_seconds.append(self.queries)
+        if self.database is not None:
+            figures.lookup_database_cpu_seconds.append(self.database)
 
 
 def highlight(desk, text: str, language: str, title: str):
@@ -100,10 +152,9 @@ def measure(desk, groups: list[dict], corpus, client) -> Figures:
     for number, (group, (target, misses)) in enumerate(zip(groups, corpus, strict=True)):
         for same in group["same"]:
             query = highlight(desk, same["text"], same["language"], f"Query {number}")
-            started, cpu = time.perf_counter(), time.process_time()
-            response = client.get(f"/api/v1/annotations/{query.id}/similar/?limit={ANSWERS}")
-            figures.lookup_seconds.append(time.perf_counter() - started)
-            figures.lookup_cpu_seconds.append(time.process_time() - cpu)
+            with Stopwatch() as watch:
+                response = client.get(f"/api/v1/annotations/{query.id}/similar/?limit={ANSWERS}")
+            watch.record(figures)
             assert response.status_code == 200, response.content
             ids = [row["id"] for row in response.json()["results"]]
             rank = ids.index(target) + 1 if target in ids else None
@@ -115,13 +166,22 @@ def measure(desk, groups: list[dict], corpus, client) -> Figures:
     return figures
 
 
+def timings(figures: Figures) -> str:
+    database = figures.database_cpu_mean_ms
+    return (
+        f"p50 {figures.p50_ms:.1f} ms wall ({statistics.median(figures.lookup_query_seconds) * 1000:.1f} ms"
+        f" waiting for its queries), {figures.cpu_p50_ms:.1f} ms CPU of this process"
+        + (f", {database:.1f} ms database CPU (mean)" if database is not None else "")
+        + f"; max {max(figures.lookup_seconds) * 1000:.1f} ms wall"
+    )
+
+
 def report(figures: Figures) -> list[str]:
     lines = [
         f"{len(figures.ranks)} lookups: recall@1 {figures.recall_at(1):.3f},"
         f" recall@5 {figures.recall_at(5):.3f}, MRR {figures.mrr():.3f};"
         f" a near miss above the earlier claim in {figures.near_miss_above}",
-        f"lookup p50 {figures.p50_ms:.1f} ms wall, {figures.cpu_p50_ms:.1f} ms CPU of this process;"
-        f" max {max(figures.lookup_seconds) * 1000:.1f} ms wall",
+        f"lookup {timings(figures)}",
     ]
     by_kind = defaultdict(int)
     for kind in figures.kinds:
@@ -134,9 +194,9 @@ def report(figures: Figures) -> list[str]:
     return lines
 
 
-def generated_lookups(client, project_id: int, sample: int, seed: int = 17) -> list[tuple[float, float]]:
-    """``(wall, CPU)`` seconds of looking up a generated claim of each of ``sample`` articles of the
-    project, drawn at random."""
+def generated_lookups(client, project_id: int, sample: int, seed: int = 17) -> "Figures":
+    """The times of looking up a generated claim of each of ``sample`` articles of the project,
+    drawn at random."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -148,13 +208,13 @@ def generated_lookups(client, project_id: int, sample: int, seed: int = 17) -> l
             [articles],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    times = []
+    figures = Figures()
     for pk in ids:
-        started, cpu = time.perf_counter(), time.process_time()
-        response = client.get(f"/api/v1/annotations/{pk}/similar/?limit={ANSWERS}")
-        times.append((time.perf_counter() - started, time.process_time() - cpu))
+        with Stopwatch() as watch:
+            response = client.get(f"/api/v1/annotations/{pk}/similar/?limit={ANSWERS}")
+        watch.record(figures)
         assert response.status_code == 200, response.content
-    return times
+    return figures
 
 
 def filled(args) -> None:
@@ -190,13 +250,8 @@ def filled(args) -> None:
             for line in report(measure(desk, groups, corpus, client)):
                 print(line)
         if args.sample:
-            times = generated_lookups(client, project.id, args.sample)
-            walls, cpus = [wall for wall, _cpu in times], [cpu for _wall, cpu in times]
-            print(
-                f"{len(times)} generated claims looked up: p50 {statistics.median(walls) * 1000:.1f} ms wall,"
-                f" {statistics.median(cpus) * 1000:.1f} ms CPU of this process;"
-                f" max {max(walls) * 1000:.1f} ms wall"
-            )
+            generated = generated_lookups(client, project.id, args.sample)
+            print(f"{len(generated.lookup_seconds)} generated claims looked up: {timings(generated)}")
         if args.explain:
             explain(desk.reviewers[0], corpus, project.id)
         transaction.set_rollback(True)
