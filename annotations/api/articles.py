@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from annotations.api.fields import IdField, OptionalURLField, TextField
+from annotations.api.fields import IdField, OptionalURLField, TextField, URLTextField
 from annotations.api.jobs import ImportJobSerializer, job_accepted
 from annotations.limits import MAX_BULK, SEARCH_MAX_LENGTH, TEXT_MAX_LENGTH
 from annotations.models import Article, ArticleRevision
@@ -39,31 +39,35 @@ from sources.normalization import MAX_URL_LENGTH
 from workbench.filters import DateTimeFilter, IdFilter
 
 
+def canonical_of(data) -> str:
+    """The canonical text of an article input's ``text`` or ``html`` (exactly one of them)."""
+    if ("text" in data) == ("html" in data):
+        raise serializers.ValidationError({"text": ["Give the article's text or its html (one of them)."]})
+    return text_of(text=data.get("text"), html=data.get("html"))
+
+
 class ArticleTextInput(serializers.Serializer):
     text = TextField(required=False, trim_whitespace=False, max_length=TEXT_MAX_LENGTH)
     html = TextField(required=False, trim_whitespace=False, max_length=TEXT_MAX_LENGTH)
 
     def validate(self, data):
-        if ("text" in data) == ("html" in data):
-            raise serializers.ValidationError(
-                {"text": ["Give the article's text or its html (one of them)."]}
-            )
-        text_of(text=data.get("text"), html=data.get("html"))
+        canonical_of(data)
         return data
 
 
 class ArticleMetadataInput(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    url = serializers.URLField(
+    # TextField for short fields too: DRF's own surrogate check walks each value in Python.
+    title = TextField(max_length=TITLE_MAX_LENGTH)
+    url = URLTextField(
         max_length=MAX_URL_LENGTH,
         required=False,
         allow_blank=True,
         help_text="An import with the address (normalized) of an article of the project re-imports it.",
     )
-    publisher = serializers.CharField(max_length=PUBLISHER_MAX_LENGTH, required=False, allow_blank=True)
-    author = serializers.CharField(max_length=AUTHOR_MAX_LENGTH, required=False, allow_blank=True)
+    publisher = TextField(max_length=PUBLISHER_MAX_LENGTH, required=False, allow_blank=True)
+    author = TextField(max_length=AUTHOR_MAX_LENGTH, required=False, allow_blank=True)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
-    language = serializers.CharField(max_length=LANGUAGE_MAX_LENGTH, required=False, allow_blank=True)
+    language = TextField(max_length=LANGUAGE_MAX_LENGTH, required=False, allow_blank=True)
 
     def validate_url(self, url):
         url_key_of(url)
@@ -72,6 +76,15 @@ class ArticleMetadataInput(serializers.Serializer):
 
 class ImportArticleInput(ArticleTextInput, ArticleMetadataInput):
     project = IdField()
+
+
+class BulkArticleItem(ImportArticleInput):
+    """An item of a bulk import. Its validated data also carry what the checks computed, the
+    canonical text (``canonical``) and the url key (``url_key``), for ``import_articles(checked=True)``:
+    computing them again cost as much as the checks."""
+
+    def validate(self, data):
+        return {**data, "canonical": canonical_of(data), "url_key": url_key_of(data.get("url") or "")}
 
 
 class ImportArticleFromUrlInput(ArticleMetadataInput):
@@ -137,7 +150,7 @@ class BulkArticlesInput(serializers.Serializer):
         valid, errors = [], {}
         # One serializer for every item, as DRF's list serializers do: building its fields anew
         # for each item cost more than validating it.
-        child = ImportArticleInput()
+        child = BulkArticleItem()
         for index, item in enumerate(items):
             try:
                 valid.append(child.run_validation(item))
@@ -281,9 +294,9 @@ class ArticleViewSet(
         articles = (
             articles_visible_to(self.request.user).select_related("created_by").order_by("-created_at", "-id")
         )
-        # A list shows the revision's number only; reading every article's whole text with it made
-        # each page cost as much as the texts weigh.
-        return articles.defer("current_revision__text") if self.action == "list" else articles
+        # A list (and a bulk import's answer) shows the revision's number only; reading every
+        # article's whole text with it made each page cost as much as the texts weigh.
+        return articles.defer("current_revision__text") if self.action in ("list", "bulk") else articles
 
     def get_serializer_class(self):
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
@@ -328,7 +341,7 @@ class ArticleViewSet(
     def bulk(self, request):
         payload = BulkArticlesInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        imported = import_articles(actor=request.user, items=payload.validated_data["articles"])
+        imported = import_articles(actor=request.user, items=payload.validated_data["articles"], checked=True)
         fresh = self.get_queryset().in_bulk([article.pk for article, _created in imported])
         rows = ArticleListSerializer([fresh[article.pk] for article, _created in imported], many=True).data
         data = [{**row, "created": created} for row, (_article, created) in zip(rows, imported, strict=True)]
