@@ -1,8 +1,9 @@
 """Loading many pre-labelled claims at once: annotations with the caller's verdicts and evidence.
 
-One transaction and a fixed number of queries per batch, whatever its size: the articles, the
-existing spans and the caller's existing verdicts are read in one query each, and every kind of
-row is written with one bulk insert.
+One transaction and a fixed number of queries per batch, whatever its size: the articles (with
+the caller's role), the existing spans and the verdicts on the claims judged are read in one
+query each, and every kind of row is written with one bulk insert, the history of all of them
+with one.
 """
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
 from annotations.models import (
@@ -19,16 +21,18 @@ from annotations.models import (
     Evidence,
     Highlight,
     HistoryEntry,
+    Membership,
     Role,
     Verdict,
 )
-from annotations.permissions import judgement_refusal, require_roles
+from annotations.permissions import judgement_refusal, require_role, sees_everything, sees_everything_in
 from annotations.selectors import articles_visible_to
 from annotations.services import history
-from annotations.services.annotations import check_span, live_claim, new_annotation, settle_spans, tags_for
+from annotations.services.annotations import check_span, live_claim, new_annotation, refresh_claims, tags_for
+from annotations.services.disagreements import open_span_disagreements
 from annotations.services.evidence import EvidenceInput
 from annotations.services.review import refresh_statuses
-from annotations.services.verdicts import blind_judgements, new_verdict
+from annotations.services.verdicts import new_verdict
 from sources.services import find_or_create_sources
 from workbench.errors import ItemErrors, StateConflict
 
@@ -65,11 +69,13 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
     :func:`new_verdict`), their validation running no query.
     """
     article_ids = {item["article"] for item in items}
+    my_role = Membership.objects.filter(project=OuterRef("project"), user=actor).values("role")[:1]
     # Locked in id order, like single highlights, so overlaps between concurrent writers are seen.
     articles = {
         article.id: article
         for article in articles_visible_to(actor)
         .select_related("project")
+        .annotate(my_role=Subquery(my_role), i_see_everything=Q(project__in=sees_everything_in(actor)))
         # No key update: see annotations.services.locks.lock_article.
         .select_for_update(of=("self",), no_key=True)
         .filter(pk__in=article_ids)
@@ -77,13 +83,11 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
     }
     if missing := article_ids - set(articles):
         raise Http404(f"No such article: {min(missing)}.")
-    require_roles(
-        actor,
-        (
-            (articles[item["article"]].project, Role.REVIEWER if item.get("verdict") else Role.ANNOTATOR)
-            for item in items
-        ),
-    )
+    for article in articles.values():
+        article.project.my_role = article.my_role
+    for item in items:
+        project = articles[item["article"]].project
+        require_role(actor, project, Role.REVIEWER if item.get("verdict") else Role.ANNOTATOR)
 
     errors = {}
     for position, item in enumerate(items):
@@ -102,15 +106,34 @@ def import_annotations(*, actor, items: Sequence[AnnotationItem]) -> list[tuple[
     if errors:
         raise ItemErrors("annotations", errors)
 
-    annotations = place_annotations(actor=actor, items=items, articles=articles)
-    settle_spans([annotation for annotation, created in annotations if created])
-    give_verdicts(actor=actor, items=items, annotations=[annotation for annotation, _ in annotations])
+    entries: list[HistoryEntry] = []
+    annotations, spans = place_annotations(actor=actor, items=items, articles=articles, entries=entries)
+    # Span disagreements of the new annotations, from the spans read under the articles' locks.
+    opened = open_span_disagreements([annotation for annotation, created in annotations if created], spans)
+    refresh_claims({d.annotation_id for d in opened} | {d.other_annotation_id for d in opened})
+    give_verdicts(
+        actor=actor,
+        items=items,
+        annotations=[annotation for annotation, _ in annotations],
+        entries=entries,
+        sees_all={article.project_id: article.i_see_everything for article in articles.values()},
+    )
+    HistoryEntry.objects.bulk_create(entries)
     return annotations
 
 
-def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]]:
+def place_annotations(
+    *, actor, items, articles, entries: list[HistoryEntry]
+) -> tuple[list[tuple[Annotation, bool]], list[Annotation]]:
+    """The items' annotations, new (saved, their history added to ``entries``) or found, and
+    every live annotation of the articles' revisions, new ones included."""
     revisions = {article.current_revision_id for article in articles.values()}
-    on_revisions = list(Annotation.objects.select_for_update().filter(revision__in=revisions, orphaned=False))
+    on_revisions = list(
+        # Claims in id order, as every writer locks several (annotations.services.locks).
+        Annotation.objects.select_for_update(of=("self",))
+        .filter(revision__in=revisions, orphaned=False)
+        .order_by("id")
+    )
     for annotation in on_revisions:
         # Their articles are read already; without them, each reused span would read its article
         # and project again.
@@ -146,9 +169,8 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
     if errors:
         raise ItemErrors("annotations", errors)
     try:
-        if new:
-            with transaction.atomic():
-                Annotation.objects.bulk_create([annotation for annotation, _ in new])
+        # No savepoint (two more queries): a failure ends the whole batch, which rolls back.
+        Annotation.objects.bulk_create([annotation for annotation, _ in new])
     except IntegrityError:
         raise StateConflict(
             "Someone highlighted some of these spans at the same moment; send the batch again.",
@@ -172,7 +194,7 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
         for annotation, item in new
         for name in {name for name in item.get("tags", ()) if name.strip()}
     )
-    HistoryEntry.objects.bulk_create(
+    entries += [
         history.entry(
             annotation,
             annotation,
@@ -181,11 +203,41 @@ def place_annotations(*, actor, items, articles) -> list[tuple[Annotation, bool]
             after=history.annotation_values(annotation, item.get("tags", ())),
         )
         for annotation, item in new
+    ]
+    return placed, [*on_revisions, *(annotation for annotation, _ in new)]
+
+
+Given = tuple[int, bool, str]  # a verdict's reviewer id, whether it is independent, its blind rating
+
+
+def verdicts_on(annotations: list[Annotation]) -> tuple[dict[int, list[Given]], dict[int, int]]:
+    """Every verdict on these claims as ``(reviewer id, independent, blind rating)``, oldest first,
+    and the number of verdicts each claim's project requires, in one query. Read after the claims'
+    locks are held, so the numbers are those of now (see ``ratings_and_required``)."""
+    verdicts, required = defaultdict(list), {}
+    rows = (
+        Annotation.objects.filter(pk__in=[annotation.pk for annotation in annotations])
+        .order_by("pk", "verdicts__id")
+        .values_list(
+            "pk",
+            "article__project__required_verdicts",
+            "verdicts__reviewer_id",
+            "verdicts__independent",
+            "verdicts__blind_rating",
+        )
     )
-    return placed
+    for annotation_id, needed, reviewer_id, independent, blind_rating in rows:
+        required[annotation_id] = needed
+        if reviewer_id is not None:
+            verdicts[annotation_id].append((reviewer_id, independent, blind_rating))
+    return verdicts, required
 
 
-def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
+def give_verdicts(
+    *, actor, items, annotations: list[Annotation], entries: list[HistoryEntry], sees_all: dict[int, bool]
+) -> None:
+    """The actor's verdicts (and evidence) on the items' claims, their history added to ``entries``.
+    ``sees_all``: whether the actor sees every verdict (``sees_everything``), by project id."""
     judged = [
         (position, annotation, item["verdict"])
         for position, (annotation, item) in enumerate(zip(annotations, items, strict=True))
@@ -193,10 +245,9 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
     ]
     if not judged:
         return
-    ids = {annotation.pk for _, annotation, _ in judged}
-    already = set(
-        Verdict.objects.filter(reviewer=actor, annotation__in=ids).values_list("annotation", flat=True)
-    )
+    claims = list({annotation.pk: annotation for _, annotation, _ in judged}.values())
+    given, required = verdicts_on(claims)
+    already = {claim for claim, verdicts in given.items() if any(who == actor.pk for who, _, _ in verdicts)}
     seen, errors = set(), {}
     for position, annotation, _verdict in judged:
         if annotation.pk in already or annotation.pk in seen:
@@ -207,7 +258,16 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
     if errors:
         raise ItemErrors("annotations", errors, conflict=True)
 
-    independent = blind_judgements(actor, ids)
+    # Independent: the actor can see no one else's verdict on the claim, because there is none or
+    # because blind review hides them (sees_everything_in; a claim the actor judged is refused above).
+    for claim in claims:
+        if claim.article.project_id not in sees_all:  # a claim merged into one of another article
+            sees_all[claim.article.project_id] = sees_everything(actor, claim.article.project)
+    independent = {
+        claim.pk
+        for claim in claims
+        if not (sees_all[claim.article.project_id] and any(who != actor.pk for who, _, _ in given[claim.pk]))
+    }
     verdicts, invalid = [], {}
     for position, annotation, verdict in judged:
         try:
@@ -253,7 +313,7 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
         ]
     Evidence.objects.bulk_create([piece for piece, _ in evidence])
 
-    entries = [
+    entries += [
         history.entry(
             annotation,
             verdict,
@@ -273,5 +333,10 @@ def give_verdicts(*, actor, items, annotations: list[Annotation]) -> None:
         )
         for piece, annotation in evidence
     ]
-    HistoryEntry.objects.bulk_create(entries)
-    refresh_statuses([annotation for _, annotation, _ in judged])
+    ratings = {
+        claim.pk: [rating for _, independent, rating in given[claim.pk] if independent] for claim in claims
+    }
+    for verdict in verdicts:
+        if verdict.independent:
+            ratings[verdict.annotation.pk].append(verdict.blind_rating)
+    refresh_statuses(claims, known=(ratings, required))

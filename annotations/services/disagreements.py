@@ -30,20 +30,29 @@ def severity_of(ratings: set[str]) -> tuple[int | None, bool]:
     return max(positions) - min(positions), False
 
 
-def recompute_verdict_disagreements(annotations: list[Annotation], ratings: dict[int, list[str]]) -> None:
+def recompute_verdict_disagreements(
+    annotations: list[Annotation],
+    ratings: dict[int, list[str]],
+    open_disagreements: list[Disagreement] | None = None,
+) -> list[Disagreement]:
     """Open or update each claim's verdict disagreement to match its independent ``ratings``.
 
     ``ratings`` are the blind ratings of the claims' independent verdicts: a reviewer who changes
     their rating after seeing the others does not make a disagreement go away, so nothing here
     closes one. Only an editor does (adjudicating, or accepting the rating the reviewers converged
     on). A resolved claim's verdicts are frozen, so nothing opens on it. A handful of queries for
-    any number of claims.
+    any number of claims (one fewer when the caller read the claims' ``open_disagreements``, of
+    :func:`open_disagreements_of`). Returns the disagreements opened now.
     """
-    current = {
-        disagreement.annotation_id: disagreement
-        for disagreement in Disagreement.objects.filter(
+    if open_disagreements is None:
+        open_disagreements = Disagreement.objects.filter(
             annotation__in=annotations, kind=DisagreementKind.VERDICT, status=OPEN
         )
+    ids = {annotation.pk for annotation in annotations}
+    current = {
+        disagreement.annotation_id: disagreement
+        for disagreement in open_disagreements
+        if disagreement.kind == DisagreementKind.VERDICT and disagreement.annotation_id in ids
     }
     new, changed = [], []
     for annotation in annotations:
@@ -67,6 +76,7 @@ def recompute_verdict_disagreements(annotations: list[Annotation], ratings: dict
             changed.append(disagreement)
     Disagreement.objects.bulk_create(new)
     Disagreement.objects.bulk_update(changed, ["severity", "categorical"])
+    return new
 
 
 def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -74,11 +84,15 @@ def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
     return a[2] != b[2] and a[0] < b[1] and b[0] < a[1] and (a[0], a[1]) != (b[0], b[1])
 
 
-def open_span_disagreements(annotations: list[Annotation]) -> list[Disagreement]:
+def open_span_disagreements(
+    annotations: list[Annotation], spans: list[Annotation] | None = None
+) -> list[Disagreement]:
     """Open a span disagreement for each overlap of these annotations with other people's.
 
     A pair gets one disagreement ever: once an editor resolved it, the same overlap does not
-    open again. Three queries for any number of annotations. Returns the disagreements opened now.
+    open again. Three queries for any number of annotations; two when the caller holds the
+    ``spans``, every live annotation (not orphaned) of the annotations' revisions, as read under
+    their articles' locks. Returns the disagreements opened now.
     """
     live = [
         annotation
@@ -88,9 +102,17 @@ def open_span_disagreements(annotations: list[Annotation]) -> list[Disagreement]
     if not live:
         return []
     by_revision = defaultdict(list)
-    rows = Annotation.objects.filter(
-        revision__in={annotation.revision_id for annotation in live}, orphaned=False, merged_into__isnull=True
-    ).values_list("revision_id", "start", "end", "author_id", "pk")
+    if spans is None:
+        revisions = {annotation.revision_id for annotation in live}
+        rows = Annotation.objects.filter(
+            revision__in=revisions, orphaned=False, merged_into__isnull=True
+        ).values_list("revision_id", "start", "end", "author_id", "pk")
+    else:
+        rows = [
+            (span.revision_id, span.start, span.end, span.author_id, span.pk)
+            for span in spans
+            if not span.orphaned and span.merged_into_id is None
+        ]
     for revision_id, *span in rows:
         by_revision[revision_id].append(tuple(span))
     pairs = {}
@@ -124,6 +146,15 @@ def close_span_disagreements_of(
     return Disagreement.objects.filter(
         Q(annotation=annotation) | Q(other_annotation=annotation), kind=DisagreementKind.SPAN, status=OPEN
     ).update(status=status, closed_at=timezone.now(), resolved_by=by, resolution=note)
+
+
+def open_disagreements_of(annotations: list[Annotation]) -> list[Disagreement]:
+    """The open disagreements of either kind these annotations take part in; one query."""
+    return list(
+        Disagreement.objects.filter(
+            Q(annotation__in=annotations) | Q(other_annotation__in=annotations), status=OPEN
+        )
+    )
 
 
 def disputed_among(annotations: list[Annotation]) -> set[int]:

@@ -24,7 +24,11 @@ from annotations.models import (
 )
 from annotations.permissions import get_annotation_for, get_disagreement_for, judgement_refusal
 from annotations.services import history
-from annotations.services.disagreements import OPEN, disputed_among, recompute_verdict_disagreements
+from annotations.services.disagreements import (
+    OPEN,
+    open_disagreements_of,
+    recompute_verdict_disagreements,
+)
 from annotations.services.evidence import EvidenceInput, attach_evidence
 from annotations.services.locks import lock_article
 from workbench.errors import StateConflict
@@ -79,21 +83,29 @@ def ratings_and_required(annotations: Sequence[Annotation]) -> tuple[dict[int, l
     return ratings, required
 
 
-def refresh_statuses(annotations: Sequence[Annotation]) -> None:
+def refresh_statuses(
+    annotations: Sequence[Annotation],
+    known: tuple[dict[int, list[str]], dict[int, int]] | None = None,
+) -> None:
     """Re-derive the claims' verdict disagreements, then their ``status`` and ``final_rating``,
     from their independent verdicts' blind ratings (:func:`ratings_and_required`).
 
     Call with the annotation rows locked, in the transaction that changed their verdicts or
     spans. A resolved claim keeps the rating its adjudication gave. Differing ratings are a
     dispute at once, even before the project's required number of verdicts is reached; so is
-    an open span disagreement. A fixed number of queries for any number of claims.
+    an open span disagreement. A fixed number of queries for any number of claims: three, and
+    the writes; two when the caller passes what :func:`ratings_and_required` would give as
+    ``known``, read under the claims' locks.
     """
     annotations = list({annotation.pk: annotation for annotation in annotations}.values())
     if not annotations:
         return
-    ratings, required = ratings_and_required(annotations)
-    recompute_verdict_disagreements(annotations, ratings)
-    disputed = disputed_among(annotations)
+    ratings, required = known if known is not None else ratings_and_required(annotations)
+    touching = open_disagreements_of(annotations)
+    opened = recompute_verdict_disagreements(annotations, ratings, open_disagreements=touching)
+    disputed = {
+        claim for d in touching for claim in (d.annotation_id, d.other_annotation_id) if claim is not None
+    } | {d.annotation_id for d in opened}
     changed = []
     for annotation in annotations:
         if annotation.status == Status.RESOLVED:
