@@ -12,6 +12,10 @@ Input conventions
   (and any other string) are nominal categories only.
 * When the same ``(claim_id, reviewer_id)`` occurs more than once, the last tuple wins; a rating of
   ``None`` withdraws that reviewer's verdict on that claim.
+* :func:`agreement_summary_from_columns` and :func:`span_agreement_from_columns` take the same data as
+  columns, one sequence per field, as a database query returns it, and give the same figures; the work
+  per verdict or span is then numpy's, with no Python object or dictionary entry for each (at 100,000
+  claims that work was most of the agreement's time).
 
 Output conventions
 ------------------
@@ -68,7 +72,7 @@ from resampled claim indices, resamples x claims work per figure), and the tests
 import math
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Literal
@@ -95,12 +99,14 @@ __all__ = [
     "SpanMode",
     "SpanPair",
     "agreement_summary",
+    "agreement_summary_from_columns",
     "cohen_kappa",
     "fleiss_kappa",
     "krippendorff_alpha",
     "pairwise",
     "percent_agreement",
     "span_agreement",
+    "span_agreement_from_columns",
     "span_f1",
 ]
 
@@ -273,6 +279,8 @@ class _Verdicts:
     counts: np.ndarray
     # Bootstrap resamples drawn so far, shared by the figures over the same claims (see _resamples).
     resamples: dict[str, "_Resamples"] = field(default_factory=dict, compare=False)
+    # The rows of counts with two or more ratings, as _rows selected them.
+    multi_rated: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
 
 def _prepare(units: Iterable[Verdict]) -> _Verdicts:
@@ -285,23 +293,72 @@ def _prepare(units: Iterable[Verdict]) -> _Verdicts:
         else:
             raise TypeError(f"A rating must be a string or None, not {type(rating).__name__}.")
 
-    extra = sorted({rating for rating in latest.values()} - set(_KNOWN_RATINGS))
-    ratings = (*_KNOWN_RATINGS, *extra)
-    rating_code = {rating: code for code, rating in enumerate(ratings)}
-    reviewers = tuple(sorted({reviewer_id for _, reviewer_id in latest}))
-    reviewer_code = {reviewer_id: code for code, reviewer_id in enumerate(reviewers)}
+    reviewers, reviewer = _codes([reviewer_id for _, reviewer_id in latest])
     claim_code: dict[Hashable, int] = {}
-
-    size = len(latest)
     claim = np.fromiter(
-        (claim_code.setdefault(claim_id, len(claim_code)) for claim_id, _ in latest), np.int64, size
+        (claim_code.setdefault(claim_id, len(claim_code)) for claim_id, _ in latest), np.int64, len(latest)
     )
-    reviewer = np.fromiter((reviewer_code[reviewer_id] for _, reviewer_id in latest), np.int64, size)
-    rating = np.fromiter((rating_code[value] for value in latest.values()), np.int64, size)
+    return _encoded(claim, len(claim_code), reviewers, reviewer, *_rating_codes(list(latest.values())))
 
-    order = np.lexsort((reviewer, claim))
+
+def _prepare_columns(claims, reviewers: Sequence[Hashable], ratings: Sequence[str]) -> _Verdicts:
+    """:func:`_prepare` of verdicts given as columns, each (claim, reviewer) once; claims numbered in
+    order of first appearance, as :func:`_prepare` numbers them, so that both give the same table."""
+    claims = np.asarray(claims, dtype=np.int64)
+    if not len(claims) == len(reviewers) == len(ratings):
+        raise ValueError("The claims, reviewers and ratings columns differ in length.")
+    distinct, first, inverse = np.unique(claims, return_index=True, return_inverse=True)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(distinct))
+    labels, reviewer = _codes(reviewers)
+    verdicts = _encoded(rank[inverse], len(distinct), labels, reviewer, *_rating_codes(ratings))
+    same = (verdicts.claim[1:] == verdicts.claim[:-1]) & (verdicts.reviewer[1:] == verdicts.reviewer[:-1])
+    if same.any():
+        raise ValueError("A reviewer has two verdicts on one claim in the columns.")
+    return verdicts
+
+
+def _codes(values: Sequence[Hashable]) -> tuple[tuple[Hashable, ...], np.ndarray]:
+    """The distinct values in order, and each value's position among them."""
+    labels = tuple(sorted(set(values)))
+    position = {label: code for code, label in enumerate(labels)}
+    return labels, np.fromiter(map(position.__getitem__, values), np.int64, len(values))
+
+
+def _rating_codes(values: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """The ratings' columns of the count table (the known ratings, then any other, sorted) and each
+    value's column."""
+    extra = sorted(set(values) - set(_KNOWN_RATINGS))
+    ratings = (*_KNOWN_RATINGS, *extra)
+    position = {rating: code for code, rating in enumerate(ratings)}
+    return ratings, np.fromiter(map(position.__getitem__, values), np.int64, len(values))
+
+
+def _sort_order(*columns: np.ndarray) -> np.ndarray:
+    """The indices that sort the rows of integer ``columns`` (the first the most significant); rows
+    equal in every column come in no particular order.
+
+    The columns are packed into one integer per row where it fits in int64, since one sort of those is
+    many times faster than :func:`numpy.lexsort`'s stable sort per column.
+    """
+    keys = np.zeros(len(columns[0]), dtype=np.int64)
+    room = 1
+    for column in columns:
+        column = column.astype(np.int64, copy=False)
+        low = int(column.min()) if len(column) else 0
+        width = (int(column.max()) if len(column) else 0) - low + 1
+        room *= width
+        if room >= 2**63:
+            return np.lexsort(columns[::-1])
+        keys = keys * width + (column - low)
+    return np.argsort(keys)
+
+
+def _encoded(claim, n_claims, reviewers, reviewer, ratings, rating) -> _Verdicts:
+    """The verdicts as codes sorted by (claim, reviewer), with their claims x ratings count table."""
+    order = _sort_order(claim, reviewer)
     claim, reviewer, rating = claim[order], reviewer[order], rating[order]
-    n_claims, n_ratings = len(claim_code), len(ratings)
+    n_ratings = len(ratings)
     counts = np.bincount(claim * n_ratings + rating, minlength=n_claims * n_ratings).reshape(
         n_claims, n_ratings
     )
@@ -332,6 +389,13 @@ def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Sorted by the data alone, so that the resamples drawn over them do not depend on the order of the
     claims (``numpy.unique(axis=0)`` gives the same, several times slower).
     """
+    width = rows.shape[1]
+    if len(rows) and (base := int(rows.max()) + 1) ** width < 2**63:
+        # Each row read as a number in base (largest count + 1), its first column the most significant
+        # digit: the numbers sort as the rows do, so one sort of them replaces a sort per column.
+        keys = rows @ base ** np.arange(width - 1, -1, -1, dtype=np.int64)
+        _, first, frequencies = np.unique(keys, return_index=True, return_counts=True)
+        return rows[first], frequencies
     ordered = rows[np.lexsort(rows.T[::-1])]
     starts = np.flatnonzero(np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)])
     return ordered[starts], np.diff(np.r_[starts, len(ordered)])
@@ -405,14 +469,14 @@ def _too_few_claims(rows: np.ndarray, label: str) -> Figure | None:
     return None
 
 
-def _multi_rated(counts: np.ndarray) -> np.ndarray:
-    return counts[counts.sum(axis=1) >= 2]
-
-
 def _rows(verdicts: _Verdicts, *, scale: bool) -> np.ndarray:
-    """The count rows of the claims with two or more ratings: every rating, or truth-scale ones only."""
-    counts = verdicts.counts[:, : len(TRUTH_SCALE)] if scale else verdicts.counts
-    return _multi_rated(counts)
+    """The count rows of the claims with two or more ratings: every rating, or truth-scale ones only;
+    selected once per set of verdicts, since every figure over them asks."""
+    key = "scale" if scale else "every rating"
+    if key not in verdicts.multi_rated:
+        counts = verdicts.counts[:, : len(TRUTH_SCALE)] if scale else verdicts.counts
+        verdicts.multi_rated[key] = counts[counts.sum(axis=1) >= 2]
+    return verdicts.multi_rated[key]
 
 
 def _resamples(verdicts: _Verdicts, *, scale: bool) -> _Resamples:
@@ -758,7 +822,22 @@ def agreement_summary(units: Iterable[Verdict]) -> AgreementSummary:
     :func:`krippendorff_alpha` at each of :data:`ALPHA_LEVELS`, and :func:`pairwise`. The figures over
     the same claims share their bootstrap resamples, and equal the single functions' figures exactly.
     """
-    verdicts = _prepare(units)
+    return _summary(_prepare(units))
+
+
+def agreement_summary_from_columns(
+    claims: Sequence[int], reviewers: Sequence[Hashable], ratings: Sequence[str]
+) -> AgreementSummary:
+    """:func:`agreement_summary` of the verdicts ``(claims[i], reviewers[i], ratings[i])``, given as
+    three columns (as a query returns them) instead of a tuple per verdict; the same figures.
+
+    Claims are integer ids. Each ``(claim, reviewer)`` occurs once and every rating is a string, as a
+    table with one verdict per reviewer and claim holds them (raises ``ValueError`` on a repeat).
+    """
+    return _summary(_prepare_columns(claims, reviewers, ratings))
+
+
+def _summary(verdicts: _Verdicts) -> AgreementSummary:
     return AgreementSummary(
         n_claims=len(verdicts.counts),
         n_verdicts=len(verdicts.claim),
@@ -770,13 +849,43 @@ def agreement_summary(units: Iterable[Verdict]) -> AgreementSummary:
     )
 
 
-def _spans_by_article(spans: Iterable[Span]) -> dict[Hashable, set[tuple[int, int]]]:
-    by_article: dict[Hashable, set[tuple[int, int]]] = {}
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """One reviewer's distinct spans as columns sorted by (article, start, end), articles as integers."""
+
+    article: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.article)
+
+    def on(self, articles: np.ndarray) -> "_Spans":
+        keep = np.isin(self.article, articles)
+        return _Spans(self.article[keep], self.start[keep], self.end[keep])
+
+
+def _distinct_spans(article: np.ndarray, start: np.ndarray, end: np.ndarray) -> _Spans:
+    order = _sort_order(article, start, end)
+    article, start, end = article[order], start[order], end[order]
+    keep = np.ones(len(article), dtype=bool)
+    keep[1:] = (article[1:] != article[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
+    return _Spans(article[keep], start[keep], end[keep])
+
+
+def _span_columns(spans: Iterable[Span], article_code: dict[Hashable, int]) -> _Spans:
+    """One reviewer's ``(article_id, start, end)`` spans, their articles numbered in ``article_code``."""
+    spans = list(spans)
     for article_id, start, end in spans:
         if end < start:
             raise ValueError(f"A span ends before it starts: {(article_id, start, end)!r}.")
-        by_article.setdefault(article_id, set()).add((start, end))
-    return by_article
+    size = len(spans)
+    article = np.fromiter(
+        (article_code.setdefault(article_id, len(article_code)) for article_id, _, _ in spans), np.int64, size
+    )
+    start = np.fromiter((start for _, start, _ in spans), np.int64, size)
+    end = np.fromiter((end for _, _, end in spans), np.int64, size)
+    return _distinct_spans(article, start, end)
 
 
 def _overlap_matching(spans_a: set[tuple[int, int]], spans_b: set[tuple[int, int]]) -> int:
@@ -823,16 +932,64 @@ def _span_figure(matched: int, n_a: int, n_b: int) -> SpanFigure:
     return SpanFigure(value=2 * matched / (n_a + n_b), n_a=n_a, n_b=n_b, matched=matched)
 
 
-def _span_counts(
-    a: dict[Hashable, set[tuple[int, int]]], b: dict[Hashable, set[tuple[int, int]]], mode: SpanMode
-) -> tuple[int, int, int]:
-    if mode == "exact":
-        matched = sum(len(spans & b[article]) for article, spans in a.items() if article in b)
-    elif mode == "overlap":
-        matched = sum(_overlap_matching(spans, b[article]) for article, spans in a.items() if article in b)
-    else:
-        raise ValueError(f"mode must be one of {SPAN_MODES}, not {mode!r}.")
-    return matched, sum(map(len, a.values())), sum(map(len, b.values()))
+def _overlap_matched(article: np.ndarray, start: np.ndarray, end: np.ndarray, of_b: np.ndarray) -> int:
+    """The size of a maximum one-to-one matching of overlapping spans between two sides, given their
+    distinct spans together sorted by (article, start, end), ``of_b`` marking the second side's.
+
+    In that order the spans fall into clusters: a span starting before the furthest end reached so
+    far on its article joins the cluster of the spans before it, any other opens one. Spans of two
+    clusters never overlap, so the maximum matching is the sum of the clusters'; and every span of a
+    cluster of two or more overlaps another span of it. A cluster holding one span of a side and some
+    of the other therefore matches exactly one pair, and one holding spans of one side only none; the
+    rest (two or more spans of each side, a rarity) are matched by :func:`_overlap_matching`.
+    """
+    if not len(article):
+        return 0
+    # Each article's positions are shifted past the previous article's, so that one running maximum
+    # of the ends restarts at every article (Python integers should the shifts outgrow int64).
+    low, width = int(start.min()), int(end.max()) - int(start.min()) + 1
+    rank = np.cumsum(np.r_[True, article[1:] != article[:-1]]) - 1
+    dtype = np.int64 if (int(rank[-1]) + 1) * width < 2**62 else object
+    shift = rank.astype(dtype) * width - low
+    reach = np.maximum.accumulate(end + shift)
+    opens = np.r_[True, (start + shift)[1:] >= reach[:-1]]
+    cluster = np.cumsum(opens) - 1
+    n_clusters = int(cluster[-1]) + 1
+    in_b = np.bincount(cluster[of_b], minlength=n_clusters)
+    fewer = np.minimum(np.bincount(cluster, minlength=n_clusters) - in_b, in_b)
+    matched = int(np.count_nonzero(fewer == 1))
+    bounds = np.r_[np.flatnonzero(opens), len(opens)]
+    for first, last in zip(bounds[:-1][fewer >= 2].tolist(), bounds[1:][fewer >= 2].tolist(), strict=True):
+        members = zip(
+            start[first:last].tolist(), end[first:last].tolist(), of_b[first:last].tolist(), strict=True
+        )
+        sides: tuple[set, set] = (set(), set())
+        for span_start, span_end, side in members:
+            sides[side].add((span_start, span_end))
+        matched += _overlap_matching(*sides)
+    return matched
+
+
+def _span_counts(a: _Spans, b: _Spans, modes: Iterable[str]) -> dict[SpanMode, tuple[int, int, int]]:
+    """(matched, n_a, n_b) of two reviewers' distinct spans in each of ``modes``."""
+    modes = tuple(modes)
+    for mode in modes:
+        if mode not in SPAN_MODES:
+            raise ValueError(f"mode must be one of {SPAN_MODES}, not {mode!r}.")
+    article = np.concatenate((a.article, b.article))
+    start = np.concatenate((a.start, b.start))
+    end = np.concatenate((a.end, b.end))
+    of_b = np.r_[np.zeros(len(a), dtype=bool), np.ones(len(b), dtype=bool)]
+    order = _sort_order(article, start, end, of_b)
+    article, start, end, of_b = article[order], start[order], end[order], of_b[order]
+    counts = {}
+    if "exact" in modes:
+        # Each side's spans are distinct, so a span both marked is two neighbours in this order.
+        same = (article[1:] == article[:-1]) & (start[1:] == start[:-1]) & (end[1:] == end[:-1])
+        counts["exact"] = (int(np.count_nonzero(same)), len(a), len(b))
+    if "overlap" in modes:
+        counts["overlap"] = (_overlap_matched(article, start, end, of_b), len(a), len(b))
+    return counts
 
 
 def span_f1(spans_a: Iterable[Span], spans_b: Iterable[Span], mode: SpanMode) -> SpanFigure:
@@ -843,16 +1000,9 @@ def span_f1(spans_a: Iterable[Span], spans_b: Iterable[Span], mode: SpanMode) ->
     by maximum bipartite matching. ``None`` with a reason when both sides are empty; 0.0 when only one is.
     Raises ``ValueError`` for an unknown mode or a span ending before it starts.
     """
-    matched, n_a, n_b = _span_counts(_spans_by_article(spans_a), _spans_by_article(spans_b), mode)
-    return _span_figure(matched, n_a, n_b)
-
-
-def _restricted(
-    spans: dict[Hashable, set[tuple[int, int]]], articles: set[Hashable] | None
-) -> dict[Hashable, set[tuple[int, int]]]:
-    if articles is None:
-        return spans
-    return {article: found for article, found in spans.items() if article in articles}
+    article_code: dict[Hashable, int] = {}
+    a, b = _span_columns(spans_a, article_code), _span_columns(spans_b, article_code)
+    return _span_figure(*_span_counts(a, b, (mode,))[mode])
 
 
 def span_agreement(
@@ -870,24 +1020,63 @@ def span_agreement(
     annotated, including articles where they marked nothing); a reviewer missing from it annotated none.
     """
     reviewers = sorted(spans_by_reviewer)
-    parsed = {reviewer: _spans_by_article(spans_by_reviewer[reviewer]) for reviewer in reviewers}
-    coverage = (
-        None
-        if articles_by_reviewer is None
-        else {reviewer: set(articles_by_reviewer.get(reviewer, ())) for reviewer in reviewers}
-    )
+    article_code: dict[Hashable, int] = {}
+    parsed = {reviewer: _span_columns(spans_by_reviewer[reviewer], article_code) for reviewer in reviewers}
+    coverage = None
+    if articles_by_reviewer is not None:
+        coverage = {
+            reviewer: np.array(
+                sorted({article_code.setdefault(article, len(article_code)) for article in articles}),
+                dtype=np.int64,
+            )
+            for reviewer in reviewers
+            for articles in (articles_by_reviewer.get(reviewer, ()),)
+        }
+    return _span_agreement(reviewers, parsed, coverage)
 
+
+def span_agreement_from_columns(
+    reviewers: Sequence[Hashable], articles: Sequence[int], starts: Sequence[int], ends: Sequence[int]
+) -> SpanAgreement:
+    """:func:`span_agreement` of the spans ``(articles[i], starts[i], ends[i])`` that ``reviewers[i]``
+    marked, given as columns (as a query returns them) instead of tuples, with each pair compared on
+    the articles both marked a span in (``articles_by_reviewer`` holding each one's own articles).
+    Articles are integer ids. Raises ``ValueError`` for a span ending before it starts."""
+    labels, reviewer = _codes(reviewers)
+    article = np.asarray(articles, dtype=np.int64)
+    start = np.asarray(starts, dtype=np.int64)
+    end = np.asarray(ends, dtype=np.int64)
+    if not len(article) == len(start) == len(end) == len(reviewer):
+        raise ValueError("The reviewers, articles, starts and ends columns differ in length.")
+    if len(backwards := np.flatnonzero(end < start)):
+        wrong = backwards[0]
+        raise ValueError(
+            f"A span ends before it starts: {(int(article[wrong]), int(start[wrong]), int(end[wrong]))!r}."
+        )
+    parsed = {}
+    for code, label in enumerate(labels):
+        mine = reviewer == code
+        parsed[label] = _distinct_spans(article[mine], start[mine], end[mine])
+    coverage = {label: np.unique(spans.article) for label, spans in parsed.items()}
+    return _span_agreement(labels, parsed, coverage)
+
+
+def _span_agreement(
+    reviewers: Sequence[Hashable],
+    parsed: Mapping[Hashable, _Spans],
+    coverage: Mapping[Hashable, np.ndarray] | None,
+) -> SpanAgreement:
     totals = {mode: [0, 0, 0] for mode in SPAN_MODES}
     pairs = []
     for reviewer_a, reviewer_b in combinations(reviewers, 2):
-        shared = None if coverage is None else coverage[reviewer_a] & coverage[reviewer_b]
-        a = _restricted(parsed[reviewer_a], shared)
-        b = _restricted(parsed[reviewer_b], shared)
+        a, b = parsed[reviewer_a], parsed[reviewer_b]
+        if coverage is not None:
+            shared = np.intersect1d(coverage[reviewer_a], coverage[reviewer_b])
+            a, b = a.on(shared), b.on(shared)
         figures = {}
-        for mode in SPAN_MODES:
-            matched, n_a, n_b = _span_counts(a, b, mode)
-            figures[mode] = _span_figure(matched, n_a, n_b)
-            for i, count in enumerate((matched, n_a, n_b)):
+        for mode, counts in _span_counts(a, b, SPAN_MODES).items():
+            figures[mode] = _span_figure(*counts)
+            for i, count in enumerate(counts):
                 totals[mode][i] += count
         pairs.append(SpanPair(reviewer_a=reviewer_a, reviewer_b=reviewer_b, **figures))
 

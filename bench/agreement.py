@@ -5,7 +5,11 @@ two annotators' spans overlap now and then. The rows are built directly with bul
 speed; the request goes through the whole Django stack (DRF's test client, real database). Prints
 the median time of the request for an editor (every figure) and for a reviewer (blind review) and
 the SQL queries each ran; then the statistics alone on the same verdicts, with their 1,000
-bootstrap resamples and with a single one, whose difference is what the confidence intervals cost.
+bootstrap resamples and with a single one, whose difference is what the confidence intervals cost,
+and the span agreement alone.
+
+At scale, over a database bench/scale.py filled, the same request is timed by
+``bench/server.py --filled`` (its agreement phase).
 """
 
 import argparse
@@ -154,22 +158,38 @@ def number(value) -> str:
 
 
 def statistics_cost(desk, *, repeat: int):
-    """The pure statistics on the editor's verdicts, with the bootstrap and with one resample only."""
+    """The pure statistics on the editor's verdicts and spans, fed as the selector feeds them (one
+    column per field): the verdict figures with the bootstrap and with one resample only, and the
+    span agreement."""
     from annotations import agreement
-    from annotations.models import Verdict
+    from annotations.models import Highlight, Verdict
 
-    units = list(
-        Verdict.objects.filter(annotation__article__project=desk.project).values_list(
-            "annotation_id", "reviewer_id", "rating"
+    claims, reviewers, ratings = zip(
+        *Verdict.objects.filter(annotation__article__project=desk.project).values_list(
+            "annotation_id", "reviewer_id", "blind_rating"
+        ),
+        strict=True,
+    )
+    spans = list(
+        zip(
+            *Highlight.objects.filter(annotation__article__project=desk.project).values_list(
+                "user_id", "annotation__revision_id", "annotation__start", "annotation__end"
+            ),
+            strict=True,
         )
     )
-    with_intervals, _ = timed(lambda: agreement.agreement_summary(units), repeat=repeat)
+
+    def summary():
+        return agreement.agreement_summary_from_columns(claims, reviewers, ratings)
+
+    with_intervals, _ = timed(summary, repeat=repeat)
     with mock.patch.object(agreement, "N_RESAMPLES", 1):
-        one_resample, _ = timed(lambda: agreement.agreement_summary(units), repeat=repeat)
+        one_resample, _ = timed(summary, repeat=repeat)
+    span_time, _ = timed(lambda: agreement.span_agreement_from_columns(*spans), repeat=repeat)
     print(
         f"statistics alone : {with_intervals * 1000:7.1f} ms with {agreement.N_RESAMPLES} resamples,"
         f" {one_resample * 1000:.1f} ms with 1: the intervals cost"
-        f" {(with_intervals - one_resample) * 1000:.1f} ms"
+        f" {(with_intervals - one_resample) * 1000:.1f} ms; span agreement {span_time * 1000:.1f} ms"
     )
 
 

@@ -33,15 +33,18 @@ from annotations.agreement import (
     _alpha_distribution,
     _claim_cells,
     _distinct_rows,
+    _overlap_matching,
     _resample,
     _Resamples,
     agreement_summary,
+    agreement_summary_from_columns,
     cohen_kappa,
     fleiss_kappa,
     krippendorff_alpha,
     pairwise,
     percent_agreement,
     span_agreement,
+    span_agreement_from_columns,
     span_f1,
 )
 
@@ -777,6 +780,17 @@ def test_distinct_rows_are_numpys_unique_rows():
     np.testing.assert_array_equal(frequencies, expected_frequencies)
 
 
+def test_distinct_rows_of_counts_too_large_to_pack_are_numpys_unique_rows():
+    """Counts whose rows cannot be packed into one int64 each take the sort by column instead."""
+    rows = np.random.default_rng(4).integers(0, 3, size=(300, 8)) * 2**40
+
+    patterns, frequencies = _distinct_rows(rows)
+
+    expected_patterns, expected_frequencies = np.unique(rows, axis=0, return_counts=True)
+    np.testing.assert_array_equal(patterns, expected_patterns)
+    np.testing.assert_array_equal(frequencies, expected_frequencies)
+
+
 def percentile_interval(distribution):
     return tuple(np.quantile(distribution, [0.025, 0.975]))
 
@@ -982,3 +996,102 @@ def test_span_agreement_without_any_span():
 
     assert result.pairs[0].exact.value is None
     assert result.overall["overlap"].value is None
+
+
+# --- Columns, as the database gives them ---------------------------------------------------------
+
+
+def test_summary_from_columns_equals_the_summary_of_the_same_verdicts():
+    """Three columns give exactly the figures of the tuples, intervals and pairs included, whatever
+    the order of the rows."""
+    units = desk_like_units(claims=300, seed=8)
+    random.Random(2).shuffle(units)
+    claims, reviewers, ratings = zip(*units, strict=True)
+
+    assert agreement_summary_from_columns(claims, reviewers, ratings) == agreement_summary(units)
+    assert agreement_summary_from_columns((), (), ()) == agreement_summary([])
+
+
+def test_summary_from_columns_refuses_two_verdicts_of_one_reviewer_on_a_claim():
+    with pytest.raises(ValueError, match="two verdicts on one claim"):
+        agreement_summary_from_columns([1, 1], ["ana", "ana"], ["true", "false"])
+    with pytest.raises(ValueError, match="length"):
+        agreement_summary_from_columns([1, 2], ["ana"], ["true", "false"])
+
+
+def by_article_reference(spans_by_reviewer):
+    """Span agreement as first written: every pair on the articles both marked, one maximum matching
+    per article (no clusters)."""
+    parsed = {
+        reviewer: {article: {(s, e) for a, s, e in spans if a == article} for article, _, _ in spans}
+        for reviewer, spans in spans_by_reviewer.items()
+    }
+    result = {}
+    for a, b in itertools.combinations(sorted(parsed), 2):
+        shared = parsed[a].keys() & parsed[b].keys()
+        n_a = sum(len(parsed[a][article]) for article in shared)
+        n_b = sum(len(parsed[b][article]) for article in shared)
+        exact = sum(len(parsed[a][article] & parsed[b][article]) for article in shared)
+        overlap = sum(_overlap_matching(parsed[a][article], parsed[b][article]) for article in shared)
+        result[(a, b)] = (exact, overlap, n_a, n_b)
+    return result
+
+
+# Spans in few places, so that they chain and nest: clusters with several spans of each side, empty
+# spans (start = end), duplicates and spans that only touch.
+crowded_spans = st.lists(
+    st.tuples(
+        st.sampled_from(["ann", "bob", "cy"]), st.integers(1, 3), st.integers(0, 30), st.integers(0, 9)
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(crowded_spans)
+def test_span_agreement_from_columns_equals_a_matching_per_article(marked):
+    """The columns' clusters give the counts of one maximum matching per article, in both modes."""
+    spans_by_reviewer = {}
+    for reviewer, article, start, length in marked:
+        spans_by_reviewer.setdefault(reviewer, []).append((article, start, start + length))
+    columns = [[], [], [], []]
+    for reviewer, spans in spans_by_reviewer.items():
+        for span in spans:
+            for column, value in zip(columns, (reviewer, *span), strict=True):
+                column.append(value)
+
+    result = span_agreement_from_columns(*columns)
+
+    expected = by_article_reference(spans_by_reviewer)
+    assert [(pair.reviewer_a, pair.reviewer_b) for pair in result.pairs] == list(expected)
+    for pair in result.pairs:
+        exact, overlap, n_a, n_b = expected[(pair.reviewer_a, pair.reviewer_b)]
+        assert (pair.exact.matched, pair.exact.n_a, pair.exact.n_b) == (exact, n_a, n_b)
+        assert (pair.overlap.matched, pair.overlap.n_a, pair.overlap.n_b) == (overlap, n_a, n_b)
+    articles = {
+        reviewer: {article for article, _, _ in spans} for reviewer, spans in spans_by_reviewer.items()
+    }
+    assert result == span_agreement(spans_by_reviewer, articles_by_reviewer=articles)
+
+
+def test_span_agreement_from_columns_at_positions_too_large_to_pack():
+    """Positions past what one int64 per span can hold with the article are still compared exactly."""
+    far = 2**61
+    spans = {
+        "ann": [(1, far, far + 10), (2, 0, 5), (3, far + 3, far + 9)],
+        "bob": [(1, far + 5, far + 20), (2, 5, 9), (3, far + 3, far + 9)],
+    }
+    columns = list(
+        zip(*[(reviewer, *span) for reviewer, found in spans.items() for span in found], strict=True)
+    )
+
+    result = span_agreement_from_columns(*columns)
+
+    assert (result.overall["exact"].matched, result.overall["overlap"].matched) == (1, 2)
+    assert (result.overall["exact"].n_a, result.overall["exact"].n_b) == (3, 3)
+
+
+def test_span_agreement_from_columns_refuses_a_span_ending_before_it_starts():
+    with pytest.raises(ValueError, match=r"ends before it starts: \(7, 5, 2\)"):
+        span_agreement_from_columns(["ann"], [7], [5], [2])
+    assert span_agreement_from_columns((), (), (), ()).pairs == ()
