@@ -39,11 +39,20 @@ def constraints_and_indexes() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def claim_documents() -> dict[int, tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT annotation_id, project_id, language, text, document::text FROM annotations_claimdocument"
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
 def test_a_filled_database_holds_what_the_services_would_have_written():
     """Every claim's span fits its revision's text (quote, 32 code points of context), its status
     and final rating are those its verdicts derive (resolved ones their standing adjudication's),
     exactly the disputed claims have an open disagreement, the keys and indexes set aside for the
-    load are back as they were, new rows take ids above the filled ones, and the API serves the
+    load are back as they were, each claim has the search document its trigger would have written
+    (and the trigger is on again), new rows take ids above the filled ones, and the API serves the
     desk's users by their tokens."""
     schema = constraints_and_indexes()
     filled = fill(database_url(), articles=30, claims=300, projects=3, progress=lambda line: None)
@@ -82,9 +91,21 @@ def test_a_filled_database_holds_what_the_services_would_have_written():
     assert statuses == set(Status.values)
     assert any(len(claim.quote.encode()) != len(claim.quote) for claim in claims)
 
+    # The claims' search documents, written after the load with the per-claim trigger off, are
+    # the ones that trigger writes: rewritten through it (a change and its undoing), they stay.
+    documents = claim_documents()
+    assert set(documents) == {claim.id for claim in claims}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE annotations_annotation SET claim = claim || '#'")
+        cursor.execute("UPDATE annotations_annotation SET claim = left(claim, -1)")
+    assert claim_documents() == documents
+
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {filled.tokens['editor']}")
     response = client.get("/api/v1/agreement/", {"project": filled.projects[0]})
     assert response.status_code == 200
     # The identity sequences moved past the ids given.
-    assert make_annotation(make_desk()).id == claims[-1].id + 1
+    new = make_annotation(make_desk())
+    assert new.id == claims[-1].id + 1
+    # The per-claim trigger is on again.
+    assert new.id in claim_documents()
