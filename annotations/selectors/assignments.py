@@ -8,7 +8,19 @@ blind review, so the progress of others is shown only to members who see everyth
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -32,10 +44,20 @@ def assigned_to(assignee, claim: str = "") -> Exists:
 
 def assigned_first(user, claims: QuerySet[Annotation]) -> QuerySet[Annotation]:
     """``claims`` annotated with ``assigned_to_me``, the user's assignments first, each part oldest
-    first (the order of the to-review queue)."""
-    return claims.annotate(assigned_to_me=assigned_to(user)).order_by(
-        F("assigned_to_me").desc(), "created_at", "id"
+    first (the order of the to-review queue).
+
+    Whether a claim is the user's is asked of the user's assignments as two sets (claims, and
+    whole articles), each read once and hashed: :func:`assigned_to`'s subquery is the same rule,
+    but asked per claim it ran for every open claim of the project before the sort (16,429 probes
+    at 100,000 claims), where a cheap sort key lets the planner sort first and check the queue's
+    rule only on the rows of the page."""
+    mine = Assignment.objects.filter(assignee=user)
+    assigned_to_me = Q(pk__in=mine.filter(annotation__isnull=False).values("annotation")) | Q(
+        article__in=mine.filter(annotation__isnull=True).values("article")
     )
+    return claims.annotate(
+        assigned_to_me=ExpressionWrapper(assigned_to_me, output_field=BooleanField())
+    ).order_by(F("assigned_to_me").desc(), "created_at", "id")
 
 
 def assigned_to_username(claims: QuerySet[Annotation], username: str) -> QuerySet[Annotation]:
