@@ -14,6 +14,7 @@ from annotations.selectors import (
     agreement_visible_to,
     project_articles,
 )
+from annotations.selectors.articles import chooser_articles
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,11 @@ class FigureRow:
 @require_GET
 def agreement_dashboard(request, project_id):
     project = project_for(request, project_id)
-    form = AgreementScopeForm(request.GET or None, articles=project_articles(project))
+    form = AgreementScopeForm(
+        request.GET or None,
+        articles=project_articles(project),
+        listed=chooser_articles(project, chosen=request.GET.get("article")),
+    )
     article = form.cleaned_data["article"] if form.is_bound and form.is_valid() else None
     report = agreement_visible_to(request.user, project=project, article=article)
     summary, alpha = report.verdicts, report.verdicts.krippendorff_alpha

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from annotations.models import Role
 from annotations.pages.context import paginate, project_context, project_for, safe_next
 from annotations.pages.forms import PageForm, add_service_error
-from annotations.selectors import project_articles
+from annotations.selectors.articles import chooser_articles
 from annotations.selectors.assignments import project_assignments, reviewers_of
 from annotations.services.assignments import assign, unassign
 from workbench.errors import StateConflict
@@ -29,9 +29,8 @@ class AssignArticleForm(PageForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].choices = [("", "Choose an article")] + [
-            (article.pk, article.title) for article in project_articles(project)
-        ]
+        chosen = self.data.get("article") if self.is_bound else self.initial.get("article")
+        self.fields["article"].choices = [("", "Choose an article"), *chooser_articles(project, chosen)]
         self.fields["assignee"].choices = [("", "Choose a reviewer")] + [
             (member.user.username, member.user.username) for member in reviewers_of(project)
         ]

@@ -382,6 +382,9 @@ class AgreementScopeForm(PageForm):
         queryset=None, required=False, empty_label="The whole project", label="Figures for"
     )
 
-    def __init__(self, *args, articles, **kwargs):
+    def __init__(self, *args, articles, listed: list[tuple[int, str]], **kwargs):
+        """``articles``: those that may be chosen; ``listed``: those the chooser shows
+        (:func:`annotations.selectors.articles.chooser_articles`)."""
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = articles
+        self.fields["article"].widget.choices = [("", self.fields["article"].empty_label), *listed]

@@ -9,6 +9,7 @@ from annotations.models import (
 )
 from annotations.permissions import in_status_shown_to, member_projects
 from annotations.selectors.claims import claims_awaiting
+from workbench.filters import MAX_ID
 
 
 def articles_visible_to(user) -> QuerySet[Article]:
@@ -41,6 +42,28 @@ def articles_with_claim_counts(user, project: Project) -> QuerySet[Article]:
     )
 
 
+# Articles a chooser lists (the agreement's scope, the assignment form): the newest ones. An older
+# article is chosen by the link of its row ("?article=ID"), which puts it in the list too; a
+# desk's 10,000 articles as options made a page of megabytes that nobody could scroll through.
+CHOOSER_ARTICLES = 100
+
+
 def project_articles(project: Project) -> QuerySet[Article]:
     """The project's articles for a chooser: ids and titles, newest first."""
     return Article.objects.filter(project=project).only("id", "title").order_by("-created_at", "-id")
+
+
+def chooser_articles(project: Project, chosen=None) -> list[tuple[int, str]]:
+    """``(id, title)`` of the project's :data:`CHOOSER_ARTICLES` newest articles, and of the article
+    ``chosen`` (an id, as sent) when it is the project's and older; one or two queries."""
+    articles = project_articles(project)
+    listed = [(article.pk, article.title) for article in articles[:CHOOSER_ARTICLES]]
+    try:
+        chosen = int(chosen)
+    except (TypeError, ValueError):
+        return listed
+    if not 0 < chosen <= MAX_ID:
+        return listed
+    if chosen not in {pk for pk, _title in listed}:
+        listed += [(article.pk, article.title) for article in articles.filter(pk=chosen)]
+    return listed
