@@ -87,6 +87,8 @@ def test_the_article_chooser_lists_the_newest_articles_and_the_chosen_one(monkey
         "Article 2",
         "Article 1",
     ]
+    reader = client.get(f"/articles/{oldest.id}/").content.decode()
+    assert f'href="{url}?article={oldest.id}"' in reader, "the reader links to its article's figures"
     chosen = client.get(url, {"article": oldest.id})
     assert chosen.status_code == 200 and chosen.context["article"] == oldest
     labels = [choice.data["label"] for choice in chosen.context["form"]["article"].subwidgets]
