@@ -6,7 +6,7 @@ live in :mod:`annotations.exports`; these views parse the query and render.
 """
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -19,7 +19,7 @@ from annotations.exports.claimreview import (
     SCHEMA_ORG,
     WORST_RATING,
     claim_review,
-    claim_reviews_json,
+    claim_reviews_stream,
     json_ld_script,
     published_claims,
     published_review_for,
@@ -229,7 +229,11 @@ class ClaimReviewListView(APIView):
             claims = claims.filter(review_published_at__gte=data["published_after"])
         if "published_before" in data:
             claims = claims.filter(review_published_at__lt=data["published_before"])
-        return HttpResponse(claim_reviews_json(published_claims(claims), project), content_type=JSON)
+        # Streamed: the array is written as its rows are read, so memory stays flat whatever the
+        # number of published claims (the whole document took 181 MB at 77,000).
+        return StreamingHttpResponse(
+            claim_reviews_stream(published_claims(claims), project), content_type=JSON
+        )
 
 
 class ClaimReviewDetailView(APIView):

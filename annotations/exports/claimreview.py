@@ -139,11 +139,21 @@ PUBLISHED_FIELDS = (
 )
 
 
+# Rows a streamed ClaimReview list fetches at a time.
+FETCH_SIZE = 2000
+
+
 def published_claims(reviews: QuerySet[Annotation]) -> Iterator[PublishedClaim]:
     """The claims of ``reviews`` (:func:`published_reviews`, filtered) as plain rows, in its order:
     only the columns a review reads, so the selector's other annotations (blind review's, unused
-    by published claims) are not computed, and no model is built per claim."""
-    for *claim, url, title, publisher, author, published_at in reviews.values_list(*PUBLISHED_FIELDS):
+    by published claims) are not computed, and no model is built per claim.
+
+    Read ``FETCH_SIZE`` rows at a time from one query (``.iterator()``): the order is by a computed
+    date, so pages by key would compute it for every claim per page. On PostgreSQL that is a
+    server-side cursor, which Django declares ``WITH HOLD`` outside a transaction: the database
+    keeps the sorted result, the process a fetch of rows."""
+    rows = reviews.values_list(*PUBLISHED_FIELDS).iterator(chunk_size=FETCH_SIZE)
+    for *claim, url, title, publisher, author, published_at in rows:
         yield PublishedClaim(*claim, ReviewedArticle(url, title, publisher, author, published_at))
 
 
@@ -236,16 +246,50 @@ def claim_review(
     return review
 
 
-def claim_reviews_json(claims: Iterable[PublishedClaim], project: Project) -> bytes:
-    """The ClaimReviews of ``claims`` (of ``project``) as one JSON array, UTF-8, U+2028 and U+2029
-    escaped as DRF's JSON renderer escapes them (line breaks to JavaScript)."""
-    # The ratings' labels are translated once, not once a claim.
-    ratings = {rating: review_rating(rating) for rating in Rating.values}
-    body = orjson.dumps([claim_review(claim, project, ratings=ratings) for claim in claims])
+def escaped_separators(body: bytes) -> bytes:
+    """``body`` with U+2028 and U+2029 escaped as DRF's JSON renderer escapes them (line breaks to
+    JavaScript)."""
     for separator, escape in LINE_SEPARATORS.items():
         if separator in body:
             body = body.replace(separator, escape)
     return body
+
+
+def claim_reviews_json(claims: Iterable[PublishedClaim], project: Project) -> bytes:
+    """The ClaimReviews of ``claims`` (of ``project``) as one JSON array, UTF-8, U+2028 and U+2029
+    escaped: the whole document at once. The API streams the same bytes
+    (:func:`claim_reviews_stream`)."""
+    # The ratings' labels are translated once, not once a claim.
+    ratings = {rating: review_rating(rating) for rating in Rating.values}
+    return escaped_separators(
+        orjson.dumps([claim_review(claim, project, ratings=ratings) for claim in claims])
+    )
+
+
+# Reviews a streamed list writes per chunk.
+REVIEWS_PER_CHUNK = 500
+
+
+def claim_reviews_stream(
+    claims: Iterable[PublishedClaim], project: Project, *, per_chunk: int = REVIEWS_PER_CHUNK
+) -> Iterator[bytes]:
+    """The bytes of :func:`claim_reviews_json`, written ``per_chunk`` reviews at a time: ``[``, the
+    reviews joined by ``,``, ``]``, as orjson writes a list (no spaces). A chunk ends between two
+    reviews, so escaping U+2028 and U+2029 chunk by chunk never meets half a character. Memory
+    holds a chunk and the rows of a fetch (:func:`published_claims`), whatever the project's size."""
+    ratings = {rating: review_rating(rating) for rating in Rating.values}
+    dumps = orjson.dumps
+    buffer = bytearray(b"[")
+    for written, claim in enumerate(claims, start=1):
+        if written > 1:
+            buffer += b","
+        # Appended, not held in a list: each bytes orjson returns keeps its whole working buffer.
+        buffer += dumps(claim_review(claim, project, ratings=ratings))
+        if written % per_chunk == 0:
+            yield escaped_separators(bytes(buffer))
+            buffer.clear()
+    buffer += b"]"
+    yield escaped_separators(bytes(buffer))
 
 
 def json_ld_script(review: dict) -> str:

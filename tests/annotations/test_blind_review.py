@@ -481,7 +481,8 @@ def claim_reviews(keys):
     def check(fx, response, who):
         if response.status_code != 200:
             return f"answered {response.status_code}"
-        got = sorted(review["claimReviewed"] for review in response.json())
+        # The list is streamed: ask() has read it, into body.
+        got = sorted(review["claimReviewed"] for review in json.loads(response.body))
         expected = sorted(fx.claims[key].quote for key in keys)
         return None if got == expected else f"reviews {got}, not {expected}"
 

@@ -20,6 +20,12 @@ from django.urls import reverse
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
+from annotations.exports.claimreview import (
+    claim_reviews_json,
+    claim_reviews_stream,
+    published_claims,
+    published_reviews,
+)
 from annotations.models import Adjudication, Annotation, Project, Rating, Status, Verdict
 from annotations.services.articles import add_revision
 from annotations.services.projects import update_project
@@ -32,6 +38,12 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/v1/exports/claimreview/"
 TEXT = "The river rose 3.2 metres overnight.\n\nThe mayor said 1,200 homes were flooded."
 SCALE_VALUES = {"false": 1, "mostly_false": 2, "mixed": 3, "mostly_true": 4, "true": 5}
+
+
+def listed(response) -> list:
+    """The streamed ClaimReview list of a 200 answer, read whole."""
+    assert response.streaming
+    return json.loads(b"".join(response.streaming_content))
 
 
 def detail(claim_id) -> str:
@@ -118,7 +130,7 @@ def test_the_demo_desk_exports_its_agreed_and_resolved_claims_exactly():
     coffee = Annotation.objects.get(quote__startswith="drinking two to three cups")
     desk_author = {"@type": "Organization", "name": "Demo desk"}
     lead = "https://example.org/world/korean-peninsula-escalation"
-    assert [review for review in response.json() if review["itemReviewed"]["appearance"]["url"] != lead] == [
+    assert [review for review in listed(response) if review["itemReviewed"]["appearance"]["url"] != lead] == [
         {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
@@ -238,7 +250,7 @@ def test_a_generated_desk_exports_the_settings_article_and_claim_exactly(desk, a
         "author": {"@type": "Organization", "name": "Valley Fact Desk", "url": "https://desk.example.org/"},
         "datePublished": iso(completing_verdict_at(claim)),
     }
-    assert response.json() == [expected]
+    assert listed(response) == [expected]
     assert client_of(desk.annotator).get(detail(claim.id)).json() == expected
 
 
@@ -247,7 +259,7 @@ def test_every_rating_is_exported_on_the_truth_scale_or_by_its_label_alone(desk,
     """Truth-scale ratings carry ratingValue 1..5 with bestRating 5 and worstRating 1; the others
     (misleading, unverifiable, not checkable) only their label."""
     agree(desk, make_annotation(desk, article=article, quote="The river rose"), rating=rating)
-    (review,) = client_of(desk.editor).get(LIST, {"project": desk.project.id}).json()
+    (review,) = listed(client_of(desk.editor).get(LIST, {"project": desk.project.id}))
     label = str(Rating(rating).label)
     if rating in SCALE_VALUES:
         assert review["reviewRating"] == {
@@ -292,7 +304,7 @@ def test_the_list_fits_the_documented_schema(desk, article):
     schema = yaml.safe_load(Client().get("/api/schema/").content)
     operation = schema["paths"][LIST]["get"]
     shape = operation["responses"]["200"]["content"]["application/json"]["schema"]
-    body = client_of(desk.annotator).get(LIST, {"project": desk.project.id}).json()
+    body = listed(client_of(desk.annotator).get(LIST, {"project": desk.project.id}))
     assert len(body) == 2
     jsonschema.validate(body, {**shape, "components": schema["components"]}, cls=jsonschema.Draft7Validator)
     review = schema["components"]["schemas"]["ClaimReview"]
@@ -327,7 +339,7 @@ def test_only_live_agreed_and_resolved_claims_are_published(desk, article):
     make_verdict(desk, annotation=disputed, reviewer=desk.reviewers[0], rating="true")
     make_verdict(desk, annotation=disputed, reviewer=desk.reviewers[1], rating="false")
     client = client_of(desk.editor)
-    names = [review["claimReviewed"] for review in client.get(LIST, {"project": desk.project.id}).json()]
+    names = [review["claimReviewed"] for review in listed(client.get(LIST, {"project": desk.project.id}))]
     assert names == [agreed.quote, resolved.quote]
     for claim in (waiting, disputed):
         assert client.get(detail(claim.id)).status_code == 404
@@ -336,7 +348,7 @@ def test_only_live_agreed_and_resolved_claims_are_published(desk, article):
     add_revision(actor=desk.annotator, article_id=article.id, text="The mayor said 1,200 homes were flooded.")
     agreed.refresh_from_db()
     assert agreed.orphaned and agreed.status == Status.AGREED
-    names = [review["claimReviewed"] for review in client.get(LIST, {"project": desk.project.id}).json()]
+    names = [review["claimReviewed"] for review in listed(client.get(LIST, {"project": desk.project.id}))]
     assert names == [resolved.quote]
     assert client.get(detail(agreed.id)).status_code == 404
 
@@ -354,7 +366,7 @@ def test_a_claim_merged_into_another_is_not_published(desk, article):
     kept.refresh_from_db()
     assert kept.status == Status.AGREED
     client = client_of(desk.admin)
-    body = client.get(LIST, {"project": desk.project.id}).json()
+    body = listed(client.get(LIST, {"project": desk.project.id}))
     assert [review["claimReviewed"] for review in body] == [kept.quote]
     assert client.get(detail(merged.id)).status_code == 404
 
@@ -402,8 +414,8 @@ def published(desk, article):
 
 
 def quotes(response) -> list[str]:
-    assert response.status_code == 200, response.content
-    return [review["claimReviewed"] for review in response.json()]
+    assert response.status_code == 200
+    return [review["claimReviewed"] for review in listed(response)]
 
 
 def test_filters_by_article_rating_and_publication_range(desk, article, published):
@@ -475,16 +487,16 @@ def test_the_list_runs_a_fixed_number_of_queries(desk, django_assert_num_queries
     first = agree(desk, make_annotation(desk, article=articles[0], quote="The river rose"))
     client = client_of(desk.annotator)
     with django_assert_num_queries(2):
-        assert len(client.get(LIST, {"project": desk.project.id}).json()) == 1
+        assert len(listed(client.get(LIST, {"project": desk.project.id}))) == 1
     for each in articles:
         for quote in ("The river rose", "3.2 metres", "overnight", "The mayor said"):
             if (each, quote) != (articles[0], "The river rose"):
                 agree(desk, make_annotation(desk, article=each, quote=quote), rating="mostly_false")
     adjudicate(editor=desk.editor, annotation_id=first.id, rating="false", rationale="Settled.")
     with django_assert_num_queries(2):
-        assert len(client.get(LIST, {"project": desk.project.id}).json()) == 12
+        assert len(listed(client.get(LIST, {"project": desk.project.id}))) == 12
     with django_assert_num_queries(3):
-        assert len(client.get(LIST, {"project": desk.project.id, "article": articles[1].id}).json()) == 4
+        assert len(listed(client.get(LIST, {"project": desk.project.id, "article": articles[1].id}))) == 4
 
 
 # The snippet
@@ -553,16 +565,15 @@ def test_a_reviewer_who_has_not_judged_sees_the_published_review_but_nothing_of_
     for url, params in every_read(desk, claim):
         response = blind.get(url, params)
         assert response.status_code == 200
-        text = response.content.decode()
+        text = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
         assert "Mostly true" in text
         for secret in ("Secret rationale", "evidence.example.org", "1,200 homes", "Disputed"):
             assert secret not in text
         for reviewer in desk.reviewers:
             assert reviewer.username not in text
     assert blind.get(detail(disputed.id)).status_code == 404
-    assert (
-        blind.get(LIST, {"project": desk.project.id}).json()
-        == client_of(desk.editor).get(LIST, {"project": desk.project.id}).json()
+    assert listed(blind.get(LIST, {"project": desk.project.id})) == listed(
+        client_of(desk.editor).get(LIST, {"project": desk.project.id})
     )
 
 
@@ -576,9 +587,9 @@ def test_every_member_gets_the_same_reviews(desk, published, role):
         "admin": desk.admin,
     }[role]
     client = client_of(user)
-    body = client.get(LIST, {"project": desk.project.id}).json()
+    body = listed(client.get(LIST, {"project": desk.project.id}))
     assert len(body) == 3
-    assert body == client_of(desk.admin).get(LIST, {"project": desk.project.id}).json()
+    assert body == listed(client_of(desk.admin).get(LIST, {"project": desk.project.id}))
     assert client.get(detail(published[2].id)).status_code == 200
     assert client.get(snippet(published[2].id)).status_code == 200
 
@@ -729,10 +740,35 @@ def test_line_separators_in_a_claim_are_escaped_and_read_back(desk, article):
     claim = agree(desk, make_annotation(desk, article=article, quote="3.2 metres", claim=text))
     response = client_of(desk.editor).get(LIST, {"project": desk.project.id})
     assert response["Content-Type"] == "application/json"
-    assert "\u2028".encode() not in response.content
-    assert b"Up\\u2028and\\u2029over" in response.content
-    assert response.json()[0]["claimReviewed"] == "Up\u2028and\u2029over"
-    assert response.json()[0] == client_of(desk.editor).get(detail(claim.id)).json()
+    body = b"".join(response.streaming_content)
+    assert "\u2028".encode() not in body
+    assert b"Up\\u2028and\\u2029over" in body
+    assert json.loads(body)[0]["claimReviewed"] == "Up\u2028and\u2029over"
+    assert json.loads(body)[0] == client_of(desk.editor).get(detail(claim.id)).json()
+
+
+def test_the_streamed_list_is_the_same_document_as_the_whole_array(desk, article):
+    """The list streams a chunk of reviews at a time: its bytes are those of the whole array
+    written at once (orjson's list, separators escaped), whatever the chunk size, and an empty
+    list is ``[]``."""
+    assert listed(client_of(desk.editor).get(LIST, {"project": desk.project.id})) == []
+    texts = ["Up\u2028and over", "The river rose", "Down\u2029and under", "3.2 metres", "overnight"]
+    for index, text in enumerate(texts):
+        quote = ("The river rose", "3.2 metres", "overnight", "The mayor said", "1,200 homes")[index]
+        agree(desk, make_annotation(desk, article=article, quote=quote, claim=text), rating="mixed")
+
+    def reviews():
+        return published_claims(published_reviews(desk.editor, desk.project))
+
+    whole = claim_reviews_json(reviews(), desk.project)
+    assert len(json.loads(whole)) == len(texts)
+    for per_chunk in (1, 2, 5, 500):
+        chunks = list(claim_reviews_stream(reviews(), desk.project, per_chunk=per_chunk))
+        assert b"".join(chunks) == whole
+        assert len(chunks) == len(texts) // per_chunk + 1
+    response = client_of(desk.annotator).get(LIST, {"project": desk.project.id})
+    assert response.streaming
+    assert b"".join(response.streaming_content) == whole
 
 
 def test_the_list_computes_nothing_of_blind_review_for_its_claims(desk, article):
@@ -741,7 +777,7 @@ def test_the_list_computes_nothing_of_blind_review_for_its_claims(desk, article)
     query's estimated cost grow past the point where PostgreSQL compiles it."""
     agree(desk, make_annotation(desk, article=article, quote="3.2 metres"))
     with CaptureQueriesContext(connection) as queries:
-        assert len(client_of(desk.reviewers[2]).get(LIST, {"project": desk.project.id}).json()) == 1
+        assert len(listed(client_of(desk.reviewers[2]).get(LIST, {"project": desk.project.id}))) == 1
     sqls = [query["sql"] for query in queries.captured_queries]
     (claims,) = [sql for sql in sqls if "annotations_annotation" in sql]
     assert "review_blind" not in claims
