@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-from trafilatura import bare_extraction
-from trafilatura.htmlprocessing import build_html_output
-
 from annotations.models.articles import (
     AUTHOR_MAX_LENGTH,
     LANGUAGE_MAX_LENGTH,
@@ -51,6 +47,11 @@ class Extracted:
 def extract_article(html: str | bytes, *, url: str) -> Extracted:
     """The article of the page ``html`` fetched from ``url``; ExtractionError when the page holds
     no text trafilatura recognises as an article."""
+    # Imported here, not at the module's top: trafilatura and what it loads (lxml, courlan, babel,
+    # htmldate, justext) take about 20 MB in every server process, used only by URL imports.
+    from trafilatura import bare_extraction
+    from trafilatura.htmlprocessing import build_html_output
+
     document = bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True, output_format="html"
     )
@@ -85,6 +86,8 @@ def date_of(value: str | None) -> datetime | None:
 
 
 def language_of(html: str | bytes, detected: str | None) -> str:
+    from selectolax.lexbor import LexborHTMLParser  # as in annotations.html: loaded when used
+
     candidates = [detected]
     tree = LexborHTMLParser(html if isinstance(html, str) else html.decode("utf-8", "replace"))
     if (root := tree.css_first("html")) is not None:

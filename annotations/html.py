@@ -10,8 +10,6 @@ hidden elements, comments). No markup survives; the text is still user input, an
 it like any other.
 """
 
-from selectolax.lexbor import LexborHTMLParser
-
 from annotations.text import canonical_text
 
 # Elements that start and end a paragraph. Table cells (and a select's options) are not blocks:
@@ -130,6 +128,9 @@ def html_to_text(html: str) -> str:
     html = html.replace("\x00", "").lstrip("\ufeff").encode("utf-8", "ignore").decode("utf-8")
     if not html.strip():
         return ""
+    # Imported here: selectolax takes 3 MB in every server process, used only by HTML imports.
+    from selectolax.lexbor import LexborHTMLParser
+
     # Parsed with scripting on, as a reader's browser does: <noscript> holds raw text, never shown.
     document = LexborHTMLParser(html, scripting=True)
     for unseen in document.css(UNSEEN):
