@@ -74,9 +74,16 @@ def blank_values(filterset: django_filters.FilterSet) -> dict[str, list[str]]:
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, refusing empty values where the schema admits none (:func:`blank_values`)."""
+    """django-filter's backend, refusing empty values where the schema admits none (:func:`blank_values`).
+
+    Lists are filtered; one object named by its id is not (DRF would filter a detail too, so that
+    ``?project=`` could 404 it): its schema lists no filter, and building the filter set was a
+    third of a detail's cost.
+    """
 
     def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
