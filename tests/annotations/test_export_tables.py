@@ -529,3 +529,20 @@ def test_the_project_page_and_the_done_queue_offer_the_exports_with_their_filter
     to_review = client.get(f"/projects/{desk.project.id}/queues/to-review/").content.decode()
     assert "/api/v1/exports/" not in to_review
     assert make_user()  # an unrelated user changes nothing of the above
+
+
+def test_the_garbage_collector_is_on_again_after_each_page_and_after_a_broken_off_export():
+    """The JSONL export turns Python's cyclic collector off while it builds a page, never while a
+    page is being sent, and a download broken off between pages leaves it on."""
+    import gc
+
+    desk = make_desk()
+    many_claims(desk, 5)
+    claims = annotations_visible_to(desk.editor).filter(article__project=desk.project)
+    stream = tables.jsonl_stream(desk.project, claims, chunk_size=2)
+    assert next(stream).count(b"\n") == 2
+    assert gc.isenabled()
+    stream.close()
+    assert gc.isenabled()
+    assert b"".join(tables.jsonl_stream(desk.project, claims, chunk_size=2)).count(b"\n") == 5
+    assert gc.isenabled()
