@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BENCHMARKS = {
     "bench.agreement": ["--claims", "40", "--repeat", "1"],
-    "bench.bulk_annotations": ["--claims", "4", "--repeat", "1"],
+    "bench.bulk_annotations": ["--claims", "4", "--articles", "2", "--repeat", "1"],
     "bench.exports": ["--articles", "3", "--repeat", "1"],
     # Claim matching on the first groups of its labelled set.
     "bench.matching": ["--groups", "4"],
