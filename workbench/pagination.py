@@ -1,6 +1,8 @@
+from operator import attrgetter, itemgetter
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -22,18 +24,27 @@ class IdsFirstPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.object_list
-        if (
-            bottom < self.deep_offset
-            or not isinstance(rows, QuerySet)
-            or rows._iterable_class is not ModelIterable
-        ):
+        key = self.row_key(rows)
+        if bottom < self.deep_offset or key is None:
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in rows.filter(pk__in=ids)}
+        found = {key(row): row for row in rows.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+    @staticmethod
+    def row_key(rows):
+        """How a row of ``rows`` gives its id: model instances and ``values()`` rows holding
+        ``id``; None for anything else, which is paged by OFFSET."""
+        if not isinstance(rows, QuerySet):
+            return None
+        if rows._iterable_class is ModelIterable:
+            return attrgetter("pk")
+        if rows._iterable_class is ValuesIterable and "id" in rows.query.values_select:
+            return itemgetter("id")
+        return None
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

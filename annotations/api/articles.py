@@ -37,6 +37,7 @@ from annotations.services.articles import (
 from annotations.services.jobs import request_url_import
 from sources.normalization import MAX_URL_LENGTH
 from workbench.filters import DateTimeFilter, IdFilter
+from workbench.serializers import PlannedListSerializer
 
 
 def canonical_of(data) -> str:
@@ -195,6 +196,15 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        list_serializer_class = PlannedListSerializer
+
+
+# What the list's rows read: ArticleListSerializer's fields.
+LISTED_COLUMNS = [
+    *("id", "project", "title", "url", "publisher", "author", "published_at", "language", "created_at"),
+    "current_revision__number",
+    "created_by__username",
+]
 
 
 class ArticleSerializer(ArticleListSerializer):
@@ -294,9 +304,13 @@ class ArticleViewSet(
         articles = (
             articles_visible_to(self.request.user).select_related("created_by").order_by("-created_at", "-id")
         )
-        # A list (and a bulk import's answer) shows the revision's number only; reading every
-        # article's whole text with it made each page cost as much as the texts weigh.
-        return articles.defer("current_revision__text") if self.action in ("list", "bulk") else articles
+        # A list (and a bulk import's answer) shows the revision's number and the creator's name
+        # only; reading every article's whole text with it made each page cost as much as the
+        # texts weigh, and each row's user and revision whole a third of its reading.
+        if self.action == "list":
+            # Rows as dictionaries: a page of 100 read as model instances cost three times as much.
+            return articles.values(*LISTED_COLUMNS)
+        return articles.only(*LISTED_COLUMNS) if self.action == "bulk" else articles
 
     def get_serializer_class(self):
         return ArticleListSerializer if self.action == "list" else ArticleSerializer
