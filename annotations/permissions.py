@@ -211,14 +211,18 @@ def judged_by(user) -> QuerySet:
     return Verdict.objects.filter(reviewer=user).values("annotation")
 
 
-def revealed_to(user, claim: str = "") -> Q:
+def revealed_to(user, claim: str = "", *, unjudged: bool = False) -> Q:
     """The claims whose verdicts, evidence, disputes and final rating blind review reveals to the
     user: every claim of the projects they see everything in, and the claims they have judged.
 
     ``claim`` is the path from the filtered model to its annotation (``"annotation__"`` for
-    verdicts), empty for annotations themselves.
+    verdicts), empty for annotations themselves. ``unjudged``: the claims asked about are known to
+    be ones the user has not judged (the to-review queue's), so the second half is false and not
+    asked: per claim it is a probe of the verdicts, and in a long list the planner may hash all of
+    a prolific reviewer's verdicts for it instead.
     """
-    return Q(**{f"{claim}article__project__in": sees_everything_in(user)}) | Q(judged_here(user, claim))
+    everything = Q(**{f"{claim}article__project__in": sees_everything_in(user)})
+    return everything if unjudged else everything | Q(judged_here(user, claim))
 
 
 def judged_here(user, claim: str = "") -> Exists:
@@ -244,9 +248,10 @@ def is_revealed(user, annotation: Annotation) -> bool:
 STATUS_SHOWN_BLIND = {Status.DISPUTED: Status.NEEDS_REVIEW}
 
 
-def status_shown_to(user, claim: str = "") -> Case:
-    """The claim's status as the user may see it, as an expression (see :data:`STATUS_SHOWN_BLIND`)."""
-    hidden = ~revealed_to(user, claim)
+def status_shown_to(user, claim: str = "", *, unjudged: bool = False) -> Case:
+    """The claim's status as the user may see it, as an expression (see :data:`STATUS_SHOWN_BLIND`;
+    ``unjudged`` as for :func:`revealed_to`)."""
+    hidden = ~revealed_to(user, claim, unjudged=unjudged)
     return Case(
         *(
             When(hidden & Q(**{f"{claim}status": status}), then=Value(shown))

@@ -4,7 +4,6 @@ through :func:`annotations.permissions.revealed_to`, the one place that decides 
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -15,7 +14,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -32,13 +30,11 @@ from annotations.models import (
     Verdict,
 )
 from annotations.permissions import (
-    STATUS_SHOWN_BLIND,
     in_status_shown_to,
     judged_here,
     member_projects,
     projects_where,
     revealed_to,
-    sees_everything_in,
     status_shown_to,
 )
 from sources.models import Source
@@ -146,22 +142,14 @@ def queue(user, name: str) -> QuerySet[Annotation]:
 
 def not_judged_by_me(user, claims: QuerySet[Annotation]) -> QuerySet[Annotation]:
     """``claims`` (of :func:`annotations_visible_to`), none of which the user has judged, with
-    ``i_judged``, ``revealed`` and ``shown_status`` as blind review's rules give them for a claim
-    without the user's verdict: :func:`annotations.permissions.revealed_to` less its "judged it"
-    half, which is false. Asked per claim, that half is a probe of the verdicts for each use in
-    ``revealed`` and ``shown_status``, and in a long list the planner may hash all of the user's
-    verdicts for each instead (at 20,000 articles four times 90,000 rows, for a page of 50)."""
-    revealed = Q(article__project__in=sees_everything_in(user))
+    ``i_judged``, ``revealed`` and ``shown_status`` as blind review gives them for claims without
+    the user's verdict (``unjudged``: :func:`annotations.permissions.revealed_to`). Asked of every
+    claim, the "judged it" half made the planner hash all of the user's verdicts for each use (at
+    20,000 articles four times 90,000 rows, for a page of 50)."""
     return claims.annotate(
         i_judged=Value(False),
-        revealed=ExpressionWrapper(revealed, output_field=BooleanField()),
-        shown_status=Case(
-            *(
-                When(~revealed & Q(status=status), then=Value(shown))
-                for status, shown in STATUS_SHOWN_BLIND.items()
-            ),
-            default=F("status"),
-        ),
+        revealed=ExpressionWrapper(revealed_to(user, unjudged=True), output_field=BooleanField()),
+        shown_status=status_shown_to(user, unjudged=True),
     )
 
 
