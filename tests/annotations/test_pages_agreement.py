@@ -5,6 +5,7 @@ import html as html_lib
 
 import pytest
 
+from annotations.selectors.articles import CHOOSER_ARTICLES
 from annotations.templatetags.review_pages import coefficient, percent
 from tests.annotations.test_api_agreement import make_spread_desk
 from tests.annotations.test_pages import client_for
@@ -72,33 +73,28 @@ def test_an_interval_that_cannot_be_computed_says_why():
     assert "figure-interval" not in page
 
 
-def test_the_article_chooser_lists_the_newest_articles_and_the_chosen_one(monkeypatch):
+def test_the_article_chooser_lists_the_newest_articles_and_the_chosen_one():
     """A desk with thousands of articles gets the newest in the "Figures for" chooser, not every
     one; an older article chosen by its link is listed too, and its figures shown. The assignment
     form's chooser is the same."""
-    monkeypatch.setattr("annotations.selectors.articles.CHOOSER_ARTICLES", 2)
     desk = make_desk()
-    oldest, middle, _newest = (make_article(desk, title=f"Article {n}") for n in range(3))
+    oldest, middle, *_newer = (make_article(desk, title=f"Article {n}") for n in range(CHOOSER_ARTICLES + 1))
+    newest_first = [f"Article {n}" for n in range(CHOOSER_ARTICLES, 0, -1)]
     client = client_for(desk.editor)
     url = f"/projects/{desk.project.id}/agreement/"
     listed = client.get(url).context["form"]["article"]
-    assert [choice.data["label"] for choice in listed.subwidgets] == [
-        "The whole project",
-        "Article 2",
-        "Article 1",
-    ]
+    assert [choice.data["label"] for choice in listed.subwidgets] == ["The whole project", *newest_first]
     reader = client.get(f"/articles/{oldest.id}/").content.decode()
     assert f'href="{url}?article={oldest.id}"' in reader, "the reader links to its article's figures"
     chosen = client.get(url, {"article": oldest.id})
     assert chosen.status_code == 200 and chosen.context["article"] == oldest
     labels = [choice.data["label"] for choice in chosen.context["form"]["article"].subwidgets]
-    assert labels == ["The whole project", "Article 2", "Article 1", "Article 0"]
+    assert labels == ["The whole project", *newest_first, "Article 0"]
     assert client.get(url, {"article": 99_999_999_999}).status_code == 400
     assign_page = client.get(f"/projects/{desk.project.id}/assignments/", {"article": oldest.id})
     assert [choice.data["label"] for choice in assign_page.context["form"]["article"].subwidgets] == [
         "Choose an article",
-        "Article 2",
-        "Article 1",
+        *newest_first,
         "Article 0",
     ]
     response = client.post(
