@@ -187,6 +187,9 @@ CHROME = re.compile(
     re.S,
 )
 
+# Django's form token: 64 random letters and digits, which now and then spell the marker by chance.
+CSRF_TOKEN = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+
 A1_TEXT = (
     "Officials said 1.4 million volunteers signed up. The army moved 10,000 artillery pieces to the "
     "border. About 10,000 troops were sent abroad. Eighteen soldiers deserted last month. The ministry "
@@ -1402,7 +1405,7 @@ DATA_MARKERS = re.compile(rf"\b(?:{'|'.join(SECRET_RATINGS)}|disputed)\b")
 def betrayals(response, probe: Probe) -> list[str]:
     """The secret texts and the markers of hidden judgements the answer shows, leaving out what the
     probe itself sent (an address, and its host, echoed back)."""
-    body = response.body
+    body = CSRF_TOKEN.sub("", response.body)
     for value in (probe.post or {}).values():
         if isinstance(value, str):
             body = body.replace(value, "").replace(urlsplit(value).hostname or value, "")
