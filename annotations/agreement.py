@@ -75,10 +75,29 @@ from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Literal
 
 import krippendorff
 import numpy as np
+
+from annotations.agreement_figures import (
+    ALPHA_LEVELS,
+    BOOTSTRAP_SEED,
+    CONFIDENCE,
+    MIN_CLAIMS,
+    N_RESAMPLES,
+    OFF_SCALE_RATINGS,
+    SPAN_MODES,
+    TRUTH_SCALE,
+    AgreementSummary,
+    AlphaLevel,
+    Figure,
+    Interval,
+    PairAgreement,
+    SpanAgreement,
+    SpanFigure,
+    SpanMode,
+    SpanPair,
+)
 
 __all__ = [
     "ALPHA_LEVELS",
@@ -110,31 +129,6 @@ __all__ = [
     "span_f1",
 ]
 
-TRUTH_SCALE: dict[str, int] = {
-    "false": 1,
-    "mostly_false": 2,
-    "mixed": 3,
-    "mostly_true": 4,
-    "true": 5,
-}
-"""Ordinal/interval position of each truth rating; the only ratings alpha uses at those levels."""
-
-OFF_SCALE_RATINGS: tuple[str, ...] = ("misleading", "unverifiable", "not_checkable")
-"""Known ratings outside the truth scale: categories for nominal figures, missing for ordinal/interval."""
-
-AlphaLevel = Literal["nominal", "ordinal", "interval"]
-ALPHA_LEVELS: tuple[AlphaLevel, ...] = ("nominal", "ordinal", "interval")
-
-SpanMode = Literal["exact", "overlap"]
-SPAN_MODES: tuple[SpanMode, ...] = ("exact", "overlap")
-
-MIN_CLAIMS = 2
-"""Fewest claims with two or more ratings a chance-corrected figure, or any interval, is computed on."""
-
-CONFIDENCE = 0.95
-N_RESAMPLES = 1000
-BOOTSTRAP_SEED = 20110101
-"""Seed of every bootstrap: fixed, so the same data always gives the same interval."""
 
 Verdict = tuple[Hashable, Hashable, str | None]
 Span = tuple[Hashable, int, int]
@@ -143,127 +137,6 @@ Span = tuple[Hashable, int, int]
 # values 1..5), then the known off-scale ratings, then any other rating string, sorted.
 _KNOWN_RATINGS: tuple[str, ...] = (*TRUTH_SCALE, *OFF_SCALE_RATINGS)
 _SCALE_VALUES = np.array(list(TRUTH_SCALE.values()), dtype=np.float64)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Interval:
-    """A percentile bootstrap confidence interval over claims (see the module docstring).
-
-    Either ``low <= high`` are both set, or both are ``None`` and ``reason`` says why.
-    """
-
-    low: float | None
-    high: float | None
-    reason: str | None = None
-    confidence: float = CONFIDENCE
-    n_resamples: int = N_RESAMPLES
-
-    def __post_init__(self) -> None:
-        if (self.low is None) != (self.high is None) or (self.low is None) == (self.reason is None):
-            raise ValueError("An Interval has both bounds or a reason, not both and not neither.")
-        if self.low is not None and not (math.isfinite(self.low) and math.isfinite(self.high)):
-            raise ValueError("Interval bounds must be finite.")
-        if self.low is not None and self.low > self.high:
-            raise ValueError("An Interval's low bound cannot exceed its high bound.")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Figure:
-    """One agreement figure.
-
-    Exactly one of ``value`` and ``reason`` is set. ``n_claims`` and ``n_verdicts`` count the claims and
-    verdicts the figure was computed from (for a figure that could not be computed: the ones that were
-    available). ``interval`` is its bootstrap confidence interval; every verdict figure of this module
-    has one (possibly ``None``-bounded with a reason), ``None`` only on figures built elsewhere.
-    """
-
-    value: float | None
-    reason: str | None = None
-    n_claims: int
-    n_verdicts: int
-    interval: Interval | None = None
-
-    def __post_init__(self) -> None:
-        if (self.value is None) == (self.reason is None):
-            raise ValueError("A Figure has either a value or a reason, not both and not neither.")
-        if self.value is not None and not math.isfinite(self.value):
-            raise ValueError("A Figure value must be finite.")
-
-    @property
-    def n_pairable(self) -> int:
-        """The pairable values behind the figure: the ratings of the claims holding two or more of them,
-        sum of m_u over claims with m_u >= 2 (Krippendorff's n..); for a reviewer pair, two per claim
-        both rated. Every figure of this module is computed from its pairable values only, so this is
-        ``n_verdicts`` under the name a methods reader looks for."""
-        return self.n_verdicts
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PairAgreement:
-    """Agreement between two reviewers over the claims both rated (``reviewer_a < reviewer_b``).
-
-    ``confusion[rating_a][rating_b]`` counts the claims ``reviewer_a`` rated ``rating_a`` and
-    ``reviewer_b`` rated ``rating_b``. Only nonzero cells are present (the table is sparse: a handful of
-    the eight ratings co-occur for most pairs), in rating order: truth scale, off-scale, others.
-    """
-
-    reviewer_a: Hashable
-    reviewer_b: Hashable
-    n: int
-    cohen_kappa: Figure
-    percent_agreement: Figure
-    confusion: dict[str, dict[str, int]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AgreementSummary:
-    """Every verdict-agreement figure for one set of verdicts.
-
-    ``n_claims`` counts claims with at least one verdict, ``n_verdicts`` all verdicts, ``n_reviewers``
-    the reviewers with at least one verdict. ``krippendorff_alpha`` is keyed by level (``nominal``,
-    ``ordinal``, ``interval``). ``pairs`` lists every reviewer pair sharing at least one claim.
-    """
-
-    n_claims: int
-    n_verdicts: int
-    n_reviewers: int
-    percent_agreement: Figure
-    fleiss_kappa: Figure
-    krippendorff_alpha: dict[AlphaLevel, Figure]
-    pairs: tuple[PairAgreement, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpanFigure:
-    """Span F1 ``2 * matched / (n_a + n_b)``; ``value`` is ``None`` (with ``reason``) when undefined."""
-
-    value: float | None
-    reason: str | None = None
-    n_a: int
-    n_b: int
-    matched: int
-
-    def __post_init__(self) -> None:
-        if (self.value is None) == (self.reason is None):
-            raise ValueError("A SpanFigure has either a value or a reason, not both and not neither.")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpanPair:
-    """Span agreement between two reviewers (``reviewer_a < reviewer_b``), in both modes."""
-
-    reviewer_a: Hashable
-    reviewer_b: Hashable
-    exact: SpanFigure
-    overlap: SpanFigure
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpanAgreement:
-    """Per-pair span F1 and, per mode, the micro-average over pairs (``n_a``/``n_b``/``matched`` summed)."""
-
-    pairs: tuple[SpanPair, ...]
-    overall: dict[SpanMode, SpanFigure]
 
 
 @dataclass(frozen=True, slots=True)

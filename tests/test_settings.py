@@ -109,3 +109,19 @@ def test_migrations_match_the_models():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# Libraries only some requests need, each several megabytes in every server process: the
+# agreement's statistics and the article fetcher's HTML parsers are imported on first use.
+LOADED_ON_FIRST_USE = ("numpy", "krippendorff", "trafilatura", "selectolax")
+
+
+def test_the_production_application_starts_without_the_libraries_of_rare_requests():
+    code = (
+        "import json, sys; from workbench.wsgi import application;"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        f"print(json.dumps([name for name in {LOADED_ON_FIRST_USE!r} if name in sys.modules]))"
+    )
+    result = run_python(code, PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == []

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.agreement import Figure, Interval, SpanFigure
+from annotations.agreement_figures import Figure, Interval, SpanFigure
 from annotations.limits import USERNAME_MAX_LENGTH
 from annotations.models import Rating
 from annotations.models.annotations import TAG_NAME_MAX_LENGTH

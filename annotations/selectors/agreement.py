@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 
-from annotations import agreement
+from annotations import agreement_figures as figures
 from annotations.models import (
     PUBLISHED_STATUSES,
     Article,
@@ -49,7 +49,7 @@ class ReviewerAgreement:
 
     reviewer: str
     n_verdicts: int
-    with_final: agreement.Figure
+    with_final: figures.Figure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,9 +62,9 @@ class AgreementReport:
     """
 
     blind: bool
-    verdicts: agreement.AgreementSummary
+    verdicts: figures.AgreementSummary
     reviewers: tuple[ReviewerAgreement, ...]
-    spans: agreement.SpanAgreement
+    spans: figures.SpanAgreement
 
 
 def _claims_in_scope(
@@ -121,6 +121,10 @@ def agreement_visible_to(
     The caller has checked that ``user`` is a member of ``project``. Three queries, whatever the
     number of claims: whether the caller sees everything, one row per verdict, one row per span.
     """
+    # The computation loads numpy and krippendorff: only when a report is asked for, so that a
+    # server process that never computes one does not carry them (about 24 MB).
+    from annotations import agreement as compute
+
     blind = not sees_everything(user, project)
     scope = {
         "project": project,
@@ -141,7 +145,7 @@ def agreement_visible_to(
         verdicts = verdicts.annotate(agrees_with_final=_AGREES_WITH_FINAL)
         columns.append("agrees_with_final")
     claims, reviewers, ratings, *agrees = _columns(verdicts.order_by().values_list(*columns), len(columns))
-    summary = agreement.agreement_summary_from_columns(claims, reviewers, ratings)
+    summary = compute.agreement_summary_from_columns(claims, reviewers, ratings)
 
     # Everyone who marked a span counts, not only its author: marking the very same words as
     # someone else gives back their annotation and records a second highlight of it. Each pair is
@@ -153,20 +157,20 @@ def agreement_visible_to(
         .values_list("user__username", "annotation__revision_id", "annotation__start", "annotation__end")
     )
     authors, revisions, starts, ends = _columns(highlights, 4)
-    spans = agreement.span_agreement_from_columns(authors, revisions, starts, ends)
+    spans = compute.span_agreement_from_columns(authors, revisions, starts, ends)
 
     if len(spans.pairs) == 0:
-        alone = agreement.SpanFigure(value=None, reason=FEWER_THAN_TWO_AUTHORS, n_a=0, n_b=0, matched=0)
-        spans = replace(spans, overall=dict.fromkeys(agreement.SPAN_MODES, alone))
+        alone = figures.SpanFigure(value=None, reason=FEWER_THAN_TWO_AUTHORS, n_a=0, n_b=0, matched=0)
+        spans = replace(spans, overall=dict.fromkeys(figures.SPAN_MODES, alone))
 
     if blind:
         if summary.n_claims == 0:
-            nothing = agreement.Figure(value=None, reason=BLIND_NOTHING_JUDGED, n_claims=0, n_verdicts=0)
+            nothing = figures.Figure(value=None, reason=BLIND_NOTHING_JUDGED, n_claims=0, n_verdicts=0)
             summary = replace(
                 summary,
                 percent_agreement=nothing,
                 fleiss_kappa=nothing,
-                krippendorff_alpha=dict.fromkeys(agreement.ALPHA_LEVELS, nothing),
+                krippendorff_alpha=dict.fromkeys(figures.ALPHA_LEVELS, nothing),
             )
         return AgreementReport(
             blind=True,
@@ -206,9 +210,9 @@ def _reviewer_agreement(
     for reviewer in sorted(given):
         n = on_final[reviewer]
         if n:
-            with_final = agreement.Figure(value=equal[reviewer] / n, n_claims=n, n_verdicts=n)
+            with_final = figures.Figure(value=equal[reviewer] / n, n_claims=n, n_verdicts=n)
         else:
-            with_final = agreement.Figure(
+            with_final = figures.Figure(
                 value=None,
                 reason="None of their verdicts is on an agreed or resolved claim.",
                 n_claims=0,
