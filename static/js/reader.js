@@ -260,7 +260,10 @@ function bringIntoView(id) {
   if (!first) return;
   const box = first.getBoundingClientRect();
   const bottom = document.body.classList.contains("panel-open") && window.innerWidth < 1000 ? window.innerHeight * 0.4 : window.innerHeight;
-  if (box.top < 0 || box.bottom > bottom) first.scrollIntoView({ block: "center" });
+  // Centred in the part of the screen above the sheet. The window scrolls, not the mark into
+  // view: Chromium moves the Tab starting point to an element scrolled into view, which put the
+  // skip links after the claim sheet.
+  if (box.top < 0 || box.bottom > bottom) window.scrollBy({ top: box.top + box.height / 2 - bottom / 2 });
 }
 
 function segmentClass(mark, statusOf) {
