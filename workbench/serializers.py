@@ -78,5 +78,12 @@ class PlannedListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         rows = list(data.all() if hasattr(data, "all") else data)
-        plan = plan_of(self.child, values=bool(rows) and isinstance(rows[0], dict))
+        if not rows:
+            return []
+        # Planned once per kind of row: a nested list (the evidence of each verdict) is written
+        # once per parent row by the same serializer.
+        values = isinstance(rows[0], dict)
+        plans = self.__dict__.setdefault("_plans", {})
+        if (plan := plans.get(values)) is None:
+            plan = plans[values] = plan_of(self.child, values=values)
         return [represent(plan, row) for row in rows]

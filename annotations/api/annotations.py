@@ -26,6 +26,7 @@ from annotations.services.annotations import (
 from annotations.services.bulk import import_annotations
 from annotations.services.review import reopen
 from workbench.filters import DateTimeFilter, IdFilter
+from workbench.serializers import PlannedListSerializer
 
 TagList = serializers.ListField(
     child=serializers.CharField(max_length=TAG_NAME_MAX_LENGTH),
@@ -128,6 +129,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "verdicts",
         ]
         read_only_fields = fields
+        list_serializer_class = PlannedListSerializer
 
     def get_tags(self, annotation) -> list[str]:
         return sorted(tag.name for tag in annotation.tags.all())
@@ -254,7 +256,9 @@ class AnnotationViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return annotations_visible_to(self.request.user).order_by("created_at", "id")
+        # The answer shows the revision's number only: its text (the article's whole text, once
+        # per claim) is not read.
+        return annotations_visible_to(self.request.user).defer("revision__text").order_by("created_at", "id")
 
     def create(self, request):
         payload = CreateAnnotationInput(data=request.data)

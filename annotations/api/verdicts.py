@@ -12,6 +12,7 @@ from annotations.services.verdicts import edit_verdict, submit_verdict
 from sources.models import SOURCE_TITLE_MAX_LENGTH
 from sources.normalization import MAX_URL_LENGTH, normalize_url
 from workbench.filters import DateTimeFilter, IdFilter
+from workbench.serializers import PlannedListSerializer
 
 
 class EvidenceInput(serializers.Serializer):
@@ -56,6 +57,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         model = Evidence
         fields = ["id", "verdict", "source", "url", "title", "stance", "quote", "created_at"]
         read_only_fields = fields
+        list_serializer_class = PlannedListSerializer
 
 
 class VerdictSerializer(serializers.ModelSerializer):
@@ -80,6 +82,7 @@ class VerdictSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = PlannedListSerializer
 
 
 class VerdictFilter(django_filters.FilterSet):
