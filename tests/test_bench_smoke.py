@@ -18,6 +18,8 @@ BENCHMARKS = {
     "bench.agreement": ["--claims", "40", "--repeat", "1"],
     "bench.bulk_annotations": ["--claims", "4", "--articles", "2", "--repeat", "1"],
     "bench.exports": ["--articles", "3", "--repeat", "1"],
+    # Bare Django and DRF, the machine's floor.
+    "bench.floor": ["--repeat", "3"],
     # Claim matching on the first groups of its labelled set.
     "bench.matching": ["--groups", "4"],
     # Suggested claims' precision and recall on the demo desk.
