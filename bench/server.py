@@ -195,6 +195,18 @@ class Server:
     def cpu(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.pids())
 
+    def proportional(self) -> int:
+        """The processes' proportional set (PSS): each page shared by n of them counted 1/n. The
+        workers fork from a master that loaded the application, so most of their resident pages
+        are the master's, which the sum of resident sets counts once per process."""
+        total = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+        return total
+
     def resident(self) -> int:
         total = 0
         for pid in self.pids():
@@ -656,11 +668,12 @@ def main():
             warm = [("editor", "GET", "/api/v1/projects/", None)] * (4 * args.clients)
             bench.run("warm-up", "concurrent", warm)
             bench.baseline_rss = server.resident()
+            bench.baseline_pss = server.proportional()
             vendor = "postgresql" if server.database_url.startswith("postgres") else "sqlite"
             print(
                 f"database: {vendor}, {args.articles} articles, {args.clients} concurrent clients, "
                 f"{len(server.pids()) - 1} gunicorn workers; server RSS after start (and a first request"
-                f" per thread) {bench.baseline_rss / 2**20:.0f} MB"
+                f" per thread) {bench.baseline_rss / 2**20:.0f} MB, PSS {bench.baseline_pss / 2**20:.0f} MB"
             )
             if args.filled:
                 print(
@@ -680,6 +693,7 @@ def main():
                             "articles": args.articles,
                             "clients": args.clients,
                             "server_rss_after_start_mb": round(bench.baseline_rss / 2**20, 1),
+                            "server_pss_after_start_mb": round(bench.baseline_pss / 2**20, 1),
                             "phases": [asdict(figures) for figures in bench.results],
                         },
                         indent=2,
