@@ -24,7 +24,7 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 # The cyclic garbage collector's youngest generation is collected every 2,000 new objects by
 # default; a request that parses 250 articles or writes a page of claims makes hundreds of
 # thousands, and each collection that reaches the older generations walks the whole application
-# (a quarter of a bulk import's CPU, bench/server.py). Collected every 20,000 instead, the young
+# (a quarter of a bulk import's CPU, measured in-process). Collected every 20,000 instead, the young
 # garbage of one request waits a little longer (a few megabytes at most).
 GC_YOUNG_THRESHOLD = int(os.environ.get("WEB_GC_THRESHOLD", "20000"))
 gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])

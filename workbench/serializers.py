@@ -10,6 +10,7 @@ type); every other case (a method field, a nested serializer, a callable, a miss
 left to the field as DRF would do it, so the answer is the same.
 """
 
+from functools import cached_property
 from operator import attrgetter, itemgetter
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -83,7 +84,11 @@ class PlannedListSerializer(serializers.ListSerializer):
         # Planned once per kind of row: a nested list (the evidence of each verdict) is written
         # once per parent row by the same serializer.
         values = isinstance(rows[0], dict)
-        plans = self.__dict__.setdefault("_plans", {})
-        if (plan := plans.get(values)) is None:
-            plan = plans[values] = plan_of(self.child, values=values)
+        if (plan := self.plans.get(values)) is None:
+            plan = self.plans[values] = plan_of(self.child, values=values)
         return [represent(plan, row) for row in rows]
+
+    @cached_property
+    def plans(self) -> dict[bool, list[tuple]]:
+        """The plan of each kind of row written so far: instances (False), values() rows (True)."""
+        return {}

@@ -122,7 +122,7 @@ def agreement_visible_to(
     number of claims: whether the caller sees everything, one row per verdict, one row per span.
     """
     # The computation loads numpy and krippendorff: only when a report is asked for, so that a
-    # server process that never computes one does not carry them (about 24 MB).
+    # server process that never computes one does not carry them (about 10 MB).
     from annotations import agreement as compute
 
     blind = not sees_everything(user, project)
