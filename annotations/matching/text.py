@@ -49,6 +49,8 @@ SCALES = {
     "milliard": 1e9, "milliards": 1e9, "miliardo": 1e9, "miliardi": 1e9, "млрд": 1e9,
     "trillion": 1e12, "tn": 1e12, "billionen": 1e12,
 }  # fmt: skip
+# Scale words written abbreviated with a full stop ("2 Mrd.", "1,4 Mio.").
+SCALE_ABBREVIATIONS = frozenset({"mio", "mrd", "mln", "mn", "bn", "tn"})
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -311,6 +313,14 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
                 break
             value *= scale
             position += 1
+        # The full stop of an abbreviated scale ("1,4 Mio. Menschen") does not end the figure.
+        if (
+            position > index + 1
+            and position < len(found)
+            and found[position][1] == "."
+            and fold(found[position - 1][1]) in SCALE_ABBREVIATIONS
+        ):
+            position += 1
         surface_end = found[position - 1][2].end()
         for kind_after, word, word_match in found[position : position + UNIT_WORDS]:
             if kind_after == "percent":
@@ -347,7 +357,8 @@ def entities(found, language: str, stop) -> dict[str, str]:
     def close():
         while run and fold(run[-1]) in NAME_PARTICLES:
             run.pop()
-        single = len(run) == 1 and not run[0].isupper()
+        # One capitalized word alone is a name only when it is an acronym ("NATO"), not "A" or "I".
+        single = len(run) == 1 and not (len(run[0]) > 1 and run[0].isupper())
         if run and not (single and (first_of_sentence or language == "de" or fold(run[0]) in stop)):
             name = " ".join(run)
             result.setdefault(fold(name).replace("-", " "), name)

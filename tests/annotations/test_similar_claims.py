@@ -89,6 +89,23 @@ def test_the_same_figure_in_other_words_is_one_quantity(text):
     assert "volunteers" in quantity.unit
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "value", "unit"),
+    [
+        ("1,4 Mio. Menschen kamen nach Berlin", "de", 1_400_000, "people"),
+        ("Es fehlen 2 Mrd. Euro im Haushalt", "de", 2_000_000_000, "eur"),
+        ("The crowd reached 1.4 million. People kept coming", "en", 1_400_000, "crowd"),
+    ],
+)
+def test_an_abbreviated_scale_s_full_stop_does_not_end_the_figure(text, language, value, unit):
+    """ "1,4 Mio. Menschen" counts people; a sentence's full stop after "million" still ends it,
+    so the crowd of the words before is what it counts."""
+    (quantity,) = read_claim(text, language).quantities
+    assert quantity.value == pytest.approx(value)
+    assert unit in quantity.unit
+    assert "people" not in quantity.unit or unit == "people"
+
+
 def test_the_same_number_of_other_things_is_a_conflict_not_a_match():
     """10,000 troops and 10,000 artillery pieces share a number and nothing else: a conflict,
     scored below the same figure of soldiers."""
@@ -104,6 +121,11 @@ def test_capitalized_runs_are_the_named_entities():
     """Runs of capitalized words are names; a sentence's capitalized first word alone is not."""
     parts = read_claim("Officials said Kim Jong Un met NATO envoys in South Korea.")
     assert set(parts.entities.values()) == {"Kim Jong Un", "NATO", "South Korea"}
+
+
+def test_a_capital_letter_alone_is_no_acronym():
+    """ "A third" and "I" start no name: an acronym has two letters or more."""
+    assert read_claim("A third of homes lack heating, I am told by the EU.").entities == {"eu": "EU"}
 
 
 def test_every_live_claim_has_its_search_document_and_a_merged_one_has_none(desk, claims):
