@@ -1,9 +1,11 @@
 """Checked before? In a browser: the claim panel lists the earlier claims that look like this one,
 with their final ratings and why, and an editor links the same claim."""
 
+import re
+
 from playwright.sync_api import expect
 
-from annotations.models import ClaimLink, HistoryEntry
+from annotations.models import Annotation, ClaimLink, HistoryEntry
 from annotations.services.review import adjudicate
 from tests.factories import make_annotation, make_article, make_desk, make_verdict
 
@@ -58,3 +60,47 @@ def test_the_panel_shows_what_was_checked_before_and_an_editor_links_it(
     checked.get_by_role("button", name=f"Unlink claim #{earlier.id}").click()
     expect(checked.get_by_text(f"Claim #{earlier.id} is no longer linked to this one.")).to_be_visible()
     assert not ClaimLink.objects.exists()
+
+
+def test_highlighting_a_claim_shows_what_was_checked_before_as_blind_review_allows(
+    page, live_server, log_in_as, select_text, screenshot
+):
+    """At highlight time: the new claim's panel lists the earlier checks of the same claim. A
+    published rating is shown; a dispute the highlighting reviewer has not judged reads "Needs
+    review", and nobody's individual verdict is on the page."""
+    desk = make_desk(reviewers=3)
+    first = make_article(desk, title="Troops for Russia", text=EARLIER)
+    resolved = make_annotation(desk, article=first, quote="Pyongyang has sent 10,000 troops to Russia")
+    make_verdict(desk, annotation=resolved, reviewer=desk.reviewers[0], rating="true")
+    make_verdict(desk, annotation=resolved, reviewer=desk.reviewers[1], rating="mixed")
+    adjudicate(
+        editor=desk.editor, annotation_id=resolved.id, rating="mostly_true", rationale="Seoul's count."
+    )
+    second = make_article(
+        desk, title="A second report", text="Seoul says 10,000 North Korean troops are in Russia."
+    )
+    disputed = make_annotation(
+        desk, article=second, quote="Seoul says 10,000 North Korean troops are in Russia"
+    )
+    make_verdict(
+        desk, annotation=disputed, reviewer=desk.reviewers[0], rating="false", rationale="hush-false"
+    )
+    make_verdict(desk, annotation=disputed, reviewer=desk.reviewers[1], rating="true", rationale="hush-true")
+    article = make_article(desk, title="Seoul on the deployment", text=LATER)
+
+    log_in_as(desk.reviewers[2])
+    page.goto(f"{live_server.url}/articles/{article.id}/")
+    select_text(page, "North Korea sent 10,000 soldiers to Russia")
+    page.get_by_role("button", name="Annotate selection").click()
+    expect(page).to_have_url(re.compile(r"\?claim=\d+$"))
+    new_claim = Annotation.objects.get(article=article)
+    checked = page.get_by_role("region", name=f"Claim #{new_claim.id}").get_by_role(
+        "region", name="Checked before"
+    )
+    expect(checked.locator(f"[data-similar='{resolved.id}']")).to_contain_text("Resolved: Mostly true")
+    expect(checked.locator(f"[data-similar='{resolved.id}']")).to_contain_text("Same figures: 10,000")
+    expect(checked.locator(f"[data-similar='{disputed.id}']")).to_contain_text("Needs review")
+    expect(checked).not_to_contain_text("Disputed")
+    checked.scroll_into_view_if_needed()
+    screenshot(page, "checked-before-at-highlight-time", full_page=False)
+    assert "hush" not in page.content()
