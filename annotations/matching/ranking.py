@@ -20,7 +20,7 @@ An editor's link ("same claim as #123") outranks every score.
 import math
 from dataclasses import dataclass, field
 
-from annotations.matching.text import GENERIC_UNITS, ClaimParts, Quantity, unit_of
+from annotations.matching.text import GENERIC_UNITS, UNIT_CLASS_NAMES, ClaimParts, Quantity, unit_of
 
 WEIGHTS = {"words": 0.35, "trigrams": 0.15, "numbers": 0.3, "entities": 0.1, "relevance": 0.1}
 # Factors on the score: a shared figure counting another thing, and figures that all differ.
@@ -62,12 +62,18 @@ def unit_words(parts: ClaimParts) -> set[str]:
     return {unit_of(word, lambda _folded, stem=stem: stem) for stem, word in parts.words.items()}
 
 
-def units_agree(a: Quantity, b: Quantity, a_words: set[str], b_words: set[str]) -> bool:
+def units_agree(
+    a: Quantity, b: Quantity, a_words: set[str], b_words: set[str], *, one_language: bool = True
+) -> bool:
     """Whether two equal figures count the same thing: their units meet, or one's unit is named
-    anywhere in the other claim, or either names none or only people."""
+    anywhere in the other claim, or either names none or only people. Across languages, units
+    are told apart only where one is of the known classes (troops, percent, euros…), which fold
+    every language's word: "vols" and "flights" share no stem, and are no conflict."""
     if not a.unit or not b.unit or (a.unit | b.unit) & GENERIC_UNITS:
         return True
-    return bool(a.unit & b.unit or a.unit & b_words or b.unit & a_words)
+    if a.unit & b.unit or a.unit & b_words or b.unit & a_words:
+        return True
+    return not one_language and not (a.unit & UNIT_CLASS_NAMES or b.unit & UNIT_CLASS_NAMES)
 
 
 def number_match(query: ClaimParts, candidate: ClaimParts) -> tuple[float, list[str], list[str], float]:
@@ -75,11 +81,16 @@ def number_match(query: ClaimParts, candidate: ClaimParts) -> tuple[float, list[
     if not query.quantities or not candidate.quantities:
         return 0.0, [], [], 1.0
     query_words, candidate_words = unit_words(query), unit_words(candidate)
+    one_language = query.language == candidate.language
     agreed, conflicts, weight_agreed = [], [], 0.0
     unit_conflict = False
     for mine in query.quantities:
         same_value = [theirs for theirs in candidate.quantities if mine.same_value(theirs)]
-        fitting = [theirs for theirs in same_value if units_agree(mine, theirs, query_words, candidate_words)]
+        fitting = [
+            theirs
+            for theirs in same_value
+            if units_agree(mine, theirs, query_words, candidate_words, one_language=one_language)
+        ]
         if fitting:
             agreed.append(fitting[0].text)
             weight_agreed += YEAR_WEIGHT if mine.is_year else 1.0

@@ -30,11 +30,12 @@ from annotations.matching.languages import DECIMAL_COMMA, STEMMERS, primary_lang
 MATCH_TEXT_MAX_LENGTH = 1000
 
 TOKEN = re.compile(
-    r"""(?P<money>[$€£¥₩]|US\$)?
+    r"""(?:(?P<money>[$€£¥₩]|US\$)[ \u00a0\u202f]?)?
         (?P<number>\d{1,3}(?:(?:,|\.|[ \u00a0\u202f](?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)
         (?P<suffix>%|[a-zA-Z]{1,3}\b)?
       |(?P<word>[^\W\d_]+(?:['\u2019-][^\W\d_]+)*)
       |(?P<percent>%)
+      |(?P<currency>[$€£¥₩])
       |(?P<stop>[.;:!?()\[\]"“”«»]|,(?!\d))""",
     re.VERBOSE,
 )
@@ -47,8 +48,12 @@ SCALES = {
     "miljoen": 1e6, "млн": 1e6, "миллиона": 1e6, "миллионов": 1e6, "миллион": 1e6,
     "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9,
     "milliard": 1e9, "milliards": 1e9, "miliardo": 1e9, "miliardi": 1e9, "млрд": 1e9,
+    "bilhão": 1e9, "bilhões": 1e9, "miljard": 1e9, "miljarden": 1e9, "miljoenen": 1e6,
+    "hundred": 1e2, "hundert": 1e2, "honderd": 1e2,
     "trillion": 1e12, "tn": 1e12, "billionen": 1e12,
 }  # fmt: skip
+# The "of" of Romance languages between a scale word and what it counts.
+SCALE_OF = frozenset({"de", "d", "di", "d'"})
 # Scale words written abbreviated with a full stop ("2 Mrd.", "1,4 Mio.").
 SCALE_ABBREVIATIONS = frozenset({"mio", "mrd", "mln", "mn", "bn", "tn"})
 NUMBER_WORDS = {
@@ -83,7 +88,13 @@ UNIT_CLASSES = {
     "deserters": "deserters deserted deserteure déserteurs desertores disertori",
     "missiles": "missiles missile raketen rakete missiles misiles missili ракет",
     "tanks": "tanks tank panzer chars tanques carri танков",
-    "years": "years year jahre jahren ans années años anni лет",
+    "years": "years year jahre jahren ans années años anni anos jaar лет",
+    "months": "months month monate monaten mois meses mesi maanden",
+    "ballots": "votes vote ballots ballot stimmen stimmzettel bulletins votos papeletas schede voti",
+    "drones": "drones drone drohnen droni",
+    "litres": "l litre litres liter liters litro litros litri",
+    "degrees": "degrees degree °c grad degrés grados gradi graus graden",
+    "times": "times mal fois veces volte vezes keer",
 }
 UNIT_CLASSES = {word: unit for unit, words in UNIT_CLASSES.items() for word in words.split()}
 # The same classes by stem, so that "volunteered" counts what "volunteers" counts.
@@ -101,16 +112,32 @@ NAME_PARTICLES = frozenset(
 UNIT_WORDS = 3
 # Shares written as words, in percent of the whole.
 SHARE_WORDS = {
-    "half": 50.0,
-    "halves": 50.0,
-    "quarter": 25.0,
-    "quarters": 25.0,
-    "third": 100 / 3,
-    "thirds": 100 / 3,
-}
+    "half": 50.0, "halves": 50.0, "quarter": 25.0, "quarters": 25.0, "third": 100 / 3, "thirds": 100 / 3,
+    "fifth": 20.0, "fifths": 20.0, "tenth": 10.0, "tenths": 10.0,
+    "hälfte": 50.0, "drittel": 100 / 3, "viertel": 25.0, "fünftel": 20.0,
+    "moitié": 50.0, "tiers": 100 / 3, "quart": 25.0, "quarts": 25.0, "cinquième": 20.0,
+    "mitad": 50.0, "tercio": 100 / 3, "tercios": 100 / 3, "quinta": 20.0,
+    "metà": 50.0, "terzo": 100 / 3, "terzi": 100 / 3, "quarto": 25.0,
+    "metade": 50.0, "terço": 100 / 3, "terços": 100 / 3,
+    "helft": 50.0, "kwart": 25.0,
+}  # fmt: skip
+# Share words that are a share on their own ("half of", "a third of"); the others ("fifth",
+# "quinta", "quarto") are ordinals as often, and count only after a number ("one fifth").
+STANDING_SHARES = frozenset(
+    {"half", "halves", "quarter", "third", "hälfte", "drittel", "viertel", "moitié", "tiers",
+     "mitad", "tercio", "metà", "terzo", "metade", "terço", "helft", "kwart"}
+)  # fmt: skip
+# Words of growth by a factor: "doubled" is two times, whatever the language writes.
+FACTOR_WORDS = re.compile(
+    r"(?P<two>doubled|doubling|twice|verdoppel|doublé|duplic(?!at)|raddoppi|verdubbel)"
+    r"|(?P<three>tripled|tripling|verdreifach|triplé|triplic(?!at)|verdrievoudig)"
+)
+FACTORS = {"two": 2.0, "three": 3.0}
 UNIT_CLASS_NAMES = frozenset(UNIT_CLASSES.values())
 # Counted nouns so general that they fit any more precise one: "3,000 people" may be migrants.
 GENERIC_UNITS = frozenset({"people"})
+# A share written in words ("a third") is as exact as the percentage that rounds to it ("33 percent").
+SHARE_TOLERANCE = 0.5
 YEARS = range(1800, 2200)
 
 
@@ -123,11 +150,15 @@ class Quantity:
     unit: frozenset[str]
     text: str
     is_year: bool = False
+    # Written as a share in words: "a third" is 33.3 percent, and also the "33 percent" of another.
+    in_words: bool = False
 
     def same_value(self, other: "Quantity") -> bool:
-        return self.is_year == other.is_year and abs(self.value - other.value) <= 1e-9 * max(
-            1.0, abs(self.value)
-        )
+        if self.is_year != other.is_year:
+            return False
+        if self.in_words or other.in_words:
+            return abs(self.value - other.value) < SHARE_TOLERANCE
+        return abs(self.value - other.value) <= 1e-9 * max(1.0, abs(self.value))
 
     def unit_agrees(self, other: "Quantity") -> bool | None:
         """True when both count the same thing, False when both say and differ, None when either
@@ -157,6 +188,8 @@ def stem_of(language: str, folded: str) -> str:
     return stemmer(language).stemWord(folded)
 
 
+# Called for every token several times (words, numbers, units, names); news repeats its words.
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold().replace("\u2019", "'")
 
@@ -262,16 +295,35 @@ def share_at(found, index: int, language: str) -> tuple[float, int] | None:
     count = number_word(token) if kind == "word" else None
     if count is not None and index + 1 < len(found) and fold(found[index + 1][1]) in SHARE_WORDS:
         return round(count * SHARE_WORDS[fold(found[index + 1][1])], 1), 2
-    if (
-        kind == "word"
-        and fold(token) in SHARE_WORDS
-        and fold(token).rstrip("s") in ("half", "quarter", "third")
-    ):
+    if kind == "word" and fold(token) in STANDING_SHARES:
         previous = fold(found[index - 1][1]) if index else ""
         # "the second half", "a third time": an ordinal or article that makes it no share.
         if previous in ("the", "first", "second", "last", "next", "this", "that"):
             return None
         return round(SHARE_WORDS[fold(token)], 1), 1
+    return None
+
+
+def factor_of(word: str) -> float | None:
+    """The factor of a word of growth ("doubled", "verdoppelt", "triplicou"), else None."""
+    folded = fold(word)
+    found = FACTOR_WORDS.match(folded)
+    return FACTORS[found.lastgroup] if found else None
+
+
+def fraction_of_scale(found, index: int) -> tuple[float, int] | None:
+    """``(value, index after it)`` of a share of a scale word at ``found[index]``: "half a
+    million" (500,000), "a quarter of a million" (250,000); else None."""
+    kind, token, _match = found[index]
+    if kind != "word" or fold(token) not in STANDING_SHARES:
+        return None
+    following = [fold(word) for _kind, word, _match in found[index + 1 : index + 4]]
+    if following[:1] == ["of"]:
+        following, skipped = following[1:], 2
+    else:
+        skipped = 1
+    if following[:1] == ["a"] and len(following) > 1 and SCALES.get(following[1], 0) >= 1e3:
+        return SHARE_WORDS[fold(token)] / 100 * SCALES[following[1]], index + skipped + 2
     return None
 
 
@@ -281,22 +333,33 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
     for index, (kind, token, match) in enumerate(found):
         if index < skip_until:
             continue
-        if share := share_at(found, index, language):
+        if not fraction_of_scale(found, index) and (share := share_at(found, index, language)):
             value, span = share
             skip_until = index + span
             text = match.string[match.start() : found[index + span - 1][2].end()]
-            result.append(Quantity(value=value, unit=frozenset({"percent"}), text=text))
+            result.append(Quantity(value=value, unit=frozenset({"percent"}), text=text, in_words=True))
+            continue
+        if factor := factor_of(token) if kind == "word" else None:
+            result.append(Quantity(value=factor, unit=frozenset({"times"}), text=token))
             continue
         units = set()
+        position = index + 1
         if kind == "number":
             value = parse_number(match.group("number"), language)
             money, suffix = match.group("money"), fold(match.group("suffix") or "")
+        elif kind == "word" and (fraction := fraction_of_scale(found, index)):
+            # "half a million", "a quarter of a million": a count, not a share.
+            (value, position), money, suffix = fraction, None, ""
         elif kind == "word" and number_word(token) is not None:
             value, money, suffix = number_word(token), None, ""
         else:
             continue
         if value is None:
             continue
+        if [fold(word) for _kind, word, _match in found[position : position + 3]] == ["and", "a", "half"]:
+            # "one and a half degrees", "two and a half million".
+            value += 0.5
+            position += 3
         is_year = kind == "number" and value in YEARS and not (money or suffix) and token.isdigit()
         if money:
             units.add(unit_of(money, stem))
@@ -305,7 +368,6 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
         elif suffix:
             units.add(unit_of(suffix, stem))
         words_after = []
-        position = index + 1
         while position < len(found) and found[position][0] == "word":
             # "1.4 million", "2 Mrd.", "10 mil millones" (ten thousand million, a billion).
             scale = SCALES.get(fold(found[position][1]).rstrip("."))
@@ -321,10 +383,16 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
             and fold(found[position - 1][1]) in SCALE_ABBREVIATIONS
         ):
             position += 1
+        if position > index + 1 and position < len(found) and fold(found[position][1]) in SCALE_OF:
+            # "1,5 millones de personas", "2 milliards d'euros": what the scale counts follows.
+            position += 1
+        # The words read so far are this figure's: "hundred" of "three hundred" is no figure of its own.
+        skip_until = position
         surface_end = found[position - 1][2].end()
         for kind_after, word, word_match in found[position : position + UNIT_WORDS]:
-            if kind_after == "percent":
-                units.add("percent")
+            if kind_after in ("percent", "currency"):
+                # "12 %", "1,89 €".
+                units.add("percent" if kind_after == "percent" else unit_of(word, stem))
                 surface_end = word_match.end()
                 break
             if kind_after != "word" or fold(word) in stop:

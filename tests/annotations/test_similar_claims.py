@@ -106,6 +106,62 @@ def test_an_abbreviated_scale_s_full_stop_does_not_end_the_figure(text, language
     assert "people" not in quantity.unit or unit == "people"
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "value", "unit"),
+    [
+        ("three hundred thousand homes must be built", "en", 300_000, "homes"),
+        ("one and a half degrees of warming", "en", 1.5, "degrees"),
+        ("a quarter of a million homes are empty", "en", 250_000, "homes"),
+        ("half a million people marched", "en", 500_000, "people"),
+        ("1,5 bilhão de pessoas assistiram", "pt", 1_500_000_000, "people"),
+        ("2 milliards d'euros de dettes", "fr", 2_000_000_000, "eur"),
+        ("De prijs steeg tot € 1,89 per liter", "nl", 1.89, "eur"),
+        ("Le litre coûte 1,89 € à Bruxelles", "fr", 1.89, "eur"),
+        ("Rents doubled in five years", "en", 2, "times"),
+        ("As rendas duplicaram em cinco anos", "pt", 2, "times"),
+    ],
+)
+def test_figures_in_words_and_other_languages_are_read_to_their_value(text, language, value, unit):
+    """Number words compound ("three hundred thousand"), shares of a scale are counts ("half a
+    million"), a currency sign may stand apart or after, and growth by a factor is a figure."""
+    first = read_claim(text, language).quantities[0]
+    assert first.value == pytest.approx(value)
+    assert unit in first.unit
+
+
+@pytest.mark.parametrize(
+    ("words", "language", "figure", "figure_language"),
+    [
+        ("a third of homes", "en", "33 percent of homes", "en"),
+        ("um ein Drittel gesunken", "de", "fell 33 percent", "en"),
+        ("la moitié des votes", "fr", "50% of votes", "en"),
+        ("one in five children", "en", "20 percent of children", "en"),
+    ],
+)
+def test_a_share_in_words_is_the_percentage_that_rounds_to_it(words, language, figure, figure_language):
+    """ "A third" is the "33 percent" of another claim, in any of the languages with share words."""
+    (share,) = read_claim(words, language).quantities
+    (percentage,) = read_claim(figure, figure_language).quantities
+    assert share.same_value(percentage)
+    assert not share.same_value(read_claim("40 percent", "en").quantities[0])
+
+
+def test_across_languages_units_conflict_only_where_one_is_of_a_known_class():
+    """ "10.000 Soldaten" (troops, a class that folds every language) against "10,000 artillery
+    pieces" is a conflict; "Drohnen" and "drones" are one class; "vols" and "flights" share no
+    stem and are no conflict."""
+    artillery = score(
+        read_claim("Nordkorea schickte 10.000 Soldaten", "de"), read_claim("10,000 artillery pieces")
+    )
+    assert artillery.conflicts and not artillery.numbers
+    drones = score(read_claim("45 Drohnen abgeschossen", "de"), read_claim("shot down 45 drones"))
+    assert drones.numbers == ["45 drones"]
+    flights = score(read_claim("1 400 vols annulés", "fr"), read_claim("1,400 flights cancelled"))
+    assert flights.numbers == ["1,400 flights"] and not flights.conflicts
+    trains = score(read_claim("1,400 trains cancelled"), read_claim("1,400 flights cancelled"))
+    assert trains.conflicts
+
+
 def test_the_same_number_of_other_things_is_a_conflict_not_a_match():
     """10,000 troops and 10,000 artillery pieces share a number and nothing else: a conflict,
     scored below the same figure of soldiers."""
@@ -319,19 +375,30 @@ def test_the_full_text_index_is_the_vendors(desk, claims):
             assert cursor.fetchone()[0] == 1
 
 
-def test_the_labelled_claim_pairs_keep_their_figures(desk):
-    """On the labelled set of bench/claim_pairs.json (204 pairs), the earlier claim is the first
-    match for at least 93 % of the lookups and among the first five for at least 97 %, with an MRR of
-    at least 0.95; other-language lookups find it among the first five for at least 90 %."""
-    from bench.matching import build_corpus, load_groups, measure
+@pytest.mark.parametrize(
+    ("labelled", "floors"),
+    [
+        # Tuned on: the earlier claim first for 93-95 % of its lookups (0.934 on PostgreSQL).
+        ("tuning", {"recall@1": 0.92, "recall@5": 0.97, "mrr": 0.95}),
+        # Written without reading the matcher; its misses led to the last change (0.940 / 0.976).
+        ("held-out", {"recall@1": 0.92, "recall@5": 0.96, "mrr": 0.94}),
+        # Written with neither seen, never tuned on (0.928 / 0.964 on PostgreSQL).
+        ("fresh", {"recall@1": 0.91, "recall@5": 0.95, "mrr": 0.93}),
+    ],
+)
+def test_the_labelled_claim_pairs_keep_their_figures(desk, labelled, floors):
+    """On each labelled set of bench/ (docs/claim-matching.md), looked up through the API, the
+    earlier claim keeps its rank: recall@1, recall@5 and MRR stay at floors just below what the
+    benchmark measured on both databases."""
+    from bench.matching import build_corpus, load_groups, measure, pairs_of
 
-    groups = load_groups()
-    assert sum(len(group["same"]) + len(group["not_same"]) for group in groups) >= 200
+    groups = load_groups(labelled=labelled)
+    assert pairs_of(groups) >= (200 if labelled == "tuning" else 120)
     figures = measure(desk, groups, build_corpus(desk, groups), api(desk.reviewers[0]))
-    assert figures.recall_at(1) >= 0.93
-    assert figures.recall_at(5) >= 0.97
-    assert figures.mrr() >= 0.95
-    assert figures.recall_at(5, "other_language") >= 0.9
+    measured = {"recall@1": figures.recall_at(1), "recall@5": figures.recall_at(5), "mrr": figures.mrr()}
+    assert all(measured[name] >= floor for name, floor in floors.items()), measured
+    if labelled == "tuning":
+        assert figures.recall_at(5, "other_language") >= 0.9
 
 
 def page_client(user) -> Client:
