@@ -8,6 +8,7 @@ the admin of another desk. Each row says what every caller gets; a refused write
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 
 from annotations.models import (
     Adjudication,
@@ -68,8 +69,18 @@ class World:
         }[name]
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once per module (per test worker), as Django's ``setUpTestData`` does: inside an
+    outer transaction that each test's own transaction nests in as a savepoint, so that whatever
+    a test writes is rolled back to the world as built, and the world itself at the module's end.
+    Building it was 0.2 s of each of the table's 400 tests."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world():
     desk = make_desk()
     outsider = make_desk().admin
     article = make_article(
