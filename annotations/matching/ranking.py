@@ -65,15 +65,17 @@ def unit_words(parts: ClaimParts) -> set[str]:
 def units_agree(
     a: Quantity, b: Quantity, a_words: set[str], b_words: set[str], *, one_language: bool = True
 ) -> bool:
-    """Whether two equal figures count the same thing: their units meet, or one's unit is named
-    anywhere in the other claim, or either names none or only people. Across languages, units
-    are told apart only where one is of the known classes (troops, percent, euros…), which fold
-    every language's word: "vols" and "flights" share no stem, and are no conflict."""
-    if not a.unit or not b.unit or (a.unit | b.unit) & GENERIC_UNITS:
+    """Whether two equal figures count the same thing, by the heads of their phrases ("troops" of
+    "10,000 North Korean troops"): they meet, or one's is named anywhere in the other claim, or
+    either names none or only people. Across languages, heads are told apart only where one is of
+    the known classes (troops, percent, euros…), which fold every language's word: "vols" and
+    "flights" share no stem, and are no conflict."""
+    a_head, b_head = a.head or a.unit, b.head or b.unit
+    if not a_head or not b_head or (a_head | b_head) & GENERIC_UNITS:
         return True
-    if a.unit & b.unit or a.unit & b_words or b.unit & a_words:
+    if a_head & b_head or a_head & b_words or b_head & a_words:
         return True
-    return not one_language and not (a.unit & UNIT_CLASS_NAMES or b.unit & UNIT_CLASS_NAMES)
+    return not one_language and not (a_head & UNIT_CLASS_NAMES or b_head & UNIT_CLASS_NAMES)
 
 
 def number_match(query: ClaimParts, candidate: ClaimParts) -> tuple[float, list[str], list[str], float]:
@@ -109,7 +111,8 @@ def number_match(query: ClaimParts, candidate: ClaimParts) -> tuple[float, list[
     their_figures = [quantity for quantity in candidate.quantities if not quantity.is_year]
     if figures and their_figures and not any(a.same_value(b) for a in figures for b in their_figures):
         penalty = min(penalty, VALUE_CONFLICT)
-    return share, agreed, conflicts, penalty
+    # A figure restated in the claim and its quote is one reason, not two.
+    return share, list(dict.fromkeys(agreed)), list(dict.fromkeys(conflicts)), penalty
 
 
 def entity_words(parts: ClaimParts) -> dict[str, str]:

@@ -152,6 +152,10 @@ class Quantity:
     is_year: bool = False
     # Written as a share in words: "a third" is 33.3 percent, and also the "33 percent" of another.
     in_words: bool = False
+    # What it counts, by the head of its phrase (its currency or sign, and the last word read:
+    # "troops" of "10,000 North Korean troops"), which tells two figures apart where the words
+    # before it agree ("10,000 North Korean artillery pieces"); empty where the unit says it all.
+    head: frozenset[str] = frozenset()
 
     def same_value(self, other: "Quantity") -> bool:
         if self.is_year != other.is_year:
@@ -367,6 +371,8 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
             value *= SCALES[suffix]
         elif suffix:
             units.add(unit_of(suffix, stem))
+        head = set(units)
+        last_unit = None
         words_after = []
         while position < len(found) and found[position][0] == "word":
             # "1.4 million", "2 Mrd.", "10 mil millones" (ten thousand million, a billion).
@@ -392,25 +398,33 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
         for kind_after, word, word_match in found[position : position + UNIT_WORDS]:
             if kind_after in ("percent", "currency"):
                 # "12 %", "1,89 €".
-                units.add("percent" if kind_after == "percent" else unit_of(word, stem))
+                sign = "percent" if kind_after == "percent" else unit_of(word, stem)
+                units.add(sign)
+                head.add(sign)
+                last_unit = None
                 surface_end = word_match.end()
                 break
             if kind_after != "word" or fold(word) in stop:
                 break
             words_after.append(word)
             surface_end = word_match.end()
-            unit = unit_of(word, stem)
+            unit = last_unit = unit_of(word, stem)
             units.add(unit)
             # The head noun closes the phrase: a known unit, or an English plural.
             if unit in UNIT_CLASS_NAMES or (language == "en" and len(word) > 3 and word.endswith("s")):
                 break
+        if last_unit:
+            head.add(last_unit)
         if not units and not is_year:
             before = [
                 w for k, w, _m in found[max(0, index - 3) : index] if k == "word" and fold(w) not in stop
             ]
             units.update(unit_of(word, stem) for word in before[-2:])
+            head = set(units)
         surface = match.string[match.start() : surface_end]
-        result.append(Quantity(value=value, unit=frozenset(units), text=surface, is_year=is_year))
+        result.append(
+            Quantity(value=value, unit=frozenset(units), text=surface, is_year=is_year, head=frozenset(head))
+        )
     return result
 
 

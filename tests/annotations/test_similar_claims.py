@@ -162,6 +162,23 @@ def test_across_languages_units_conflict_only_where_one_is_of_a_known_class():
     assert trains.conflicts
 
 
+def test_the_head_of_the_phrase_says_what_a_figure_counts():
+    """ "10,000 North Korean soldiers" and "10,000 North Korean artillery pieces" share the words
+    before what they count, and are still a conflict; the demo desk had them as a match."""
+    query = read_claim("Around 10,000 North Korean soldiers have been sent to aid Russian forces")
+    artillery = score(query, read_claim("North Korea has positioned 10,000 North Korean artillery pieces"))
+    troops = score(query, read_claim("10,000 North Korean troops are in Russia"))
+    assert artillery.conflicts and not artillery.numbers
+    assert troops.numbers == ["10,000 North Korean troops"]
+
+
+def test_a_figure_restated_in_the_claim_and_its_quote_is_one_reason():
+    """The matched text is the restated claim and the quote: the same figure twice is said once."""
+    query = read_claim("10,000 troops were sent.\nSeoul says 10,000 troops were sent.")
+    match = score(query, read_claim("10,000 troops went to Russia.\n10,000 troops went."))
+    assert match.numbers == ["10,000 troops"]
+
+
 def test_the_same_number_of_other_things_is_a_conflict_not_a_match():
     """10,000 troops and 10,000 artillery pieces share a number and nothing else: a conflict,
     scored below the same figure of soldiers."""
