@@ -7,6 +7,7 @@ from django.test import Client
 
 from annotations.models import Rating
 from annotations.services.review import adjudicate
+from tests.conftest import built_for_the_module
 from tests.factories import make_annotation, make_article, make_desk, make_verdict
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,13 @@ def client_for(user) -> Client:
     return client
 
 
-@pytest.fixture
-def desk():
+@pytest.fixture(scope="module")
+def desk(django_db_setup, django_db_blocker):
+    with built_for_the_module(django_db_blocker):
+        yield build_desk()
+
+
+def build_desk():
     """Two articles. On the first, a claim agreed as true (tag "water") and one resolved as
     mostly false; on the second, a claim agreed as false (tag "homes") and two claims nobody judged,
     one tagged "water"."""
