@@ -2,11 +2,11 @@
 
 Each set (:data:`SETS`: ``claim_pairs.json``, tuned on; ``claim_pairs_held_out.json``;
 ``claim_pairs_fresh.json``, never tuned on; docs/claim-matching.md) holds groups of news-shaped
-claims: an earlier claim, claims that state
-the same claim (paraphrases, the same figure written otherwise, other languages), and near misses
-that do not (the same number of something else, another number on the same subject). The earlier
-claims and the near misses are highlighted in articles of one desk per set, in their languages; then each
-same-claim is highlighted in an article of its own, looked up with
+claims: an earlier claim, claims that state the same claim (paraphrases, the same figure written
+otherwise, other languages), and near misses that do not (the same number of something else,
+another number on the same subject). The earlier claims and the near misses are highlighted in
+articles of one desk per set, in their languages; then each same-claim is highlighted in an
+article of its own, looked up with
 ``GET /api/v1/annotations/{id}/similar/`` (the whole Django stack, real database), and deleted
 again. Its earlier claim's rank among the answers gives recall@1, recall@5 and the mean reciprocal
 rank (0 when it is not among the 25 answered); "near miss above" counts lookups where one of the
@@ -308,7 +308,7 @@ def main():
     parser.add_argument("--explain", action="store_true", help="with --filled: EXPLAIN (ANALYZE) a lookup")
     parser.add_argument("--sample", type=int, default=200, help="generated claims looked up with --filled")
     parser.add_argument(
-        "--set", choices=list(SETS), action="append", help="a labelled set (repeatable; default: both)"
+        "--set", choices=list(SETS), action="append", help="a labelled set (repeatable; default: all)"
     )
     args = parser.parse_args()
     args.set = args.set or list(SETS)

@@ -70,12 +70,11 @@ def units_agree(
     either names none or only people. Across languages, heads are told apart only where one is of
     the known classes (troops, percent, euros…), which fold every language's word: "vols" and
     "flights" share no stem, and are no conflict."""
-    a_head, b_head = a.head or a.unit, b.head or b.unit
-    if not a_head or not b_head or (a_head | b_head) & GENERIC_UNITS:
+    if not a.head or not b.head or (a.head | b.head) & GENERIC_UNITS:
         return True
-    if a_head & b_head or a_head & b_words or b_head & a_words:
+    if a.head & b.head or a.head & b_words or b.head & a_words:
         return True
-    return not one_language and not (a_head & UNIT_CLASS_NAMES or b_head & UNIT_CLASS_NAMES)
+    return not one_language and not (a.head & UNIT_CLASS_NAMES or b.head & UNIT_CLASS_NAMES)
 
 
 def number_match(query: ClaimParts, candidate: ClaimParts) -> tuple[float, list[str], list[str], float]:

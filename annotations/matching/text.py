@@ -53,7 +53,7 @@ SCALES = {
     "trillion": 1e12, "tn": 1e12, "billionen": 1e12,
 }  # fmt: skip
 # The "of" of Romance languages between a scale word and what it counts.
-SCALE_OF = frozenset({"de", "d", "di", "d'"})
+SCALE_OF = frozenset({"de", "di"})
 # Scale words written abbreviated with a full stop ("2 Mrd.", "1,4 Mio.").
 SCALE_ABBREVIATIONS = frozenset({"mio", "mrd", "mln", "mn", "bn", "tn"})
 NUMBER_WORDS = {
@@ -154,7 +154,7 @@ class Quantity:
     in_words: bool = False
     # What it counts, by the head of its phrase (its currency or sign, and the last word read:
     # "troops" of "10,000 North Korean troops"), which tells two figures apart where the words
-    # before it agree ("10,000 North Korean artillery pieces"); empty where the unit says it all.
+    # before it agree ("10,000 North Korean artillery pieces"); empty when ``unit`` is.
     head: frozenset[str] = frozenset()
 
     def same_value(self, other: "Quantity") -> bool:
@@ -163,13 +163,6 @@ class Quantity:
         if self.in_words or other.in_words:
             return abs(self.value - other.value) < SHARE_TOLERANCE
         return abs(self.value - other.value) <= 1e-9 * max(1.0, abs(self.value))
-
-    def unit_agrees(self, other: "Quantity") -> bool | None:
-        """True when both count the same thing, False when both say and differ, None when either
-        says nothing."""
-        if not self.unit or not other.unit:
-            return None
-        return bool(self.unit & other.unit)
 
 
 @dataclass(frozen=True)
@@ -337,22 +330,25 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
     for index, (kind, token, match) in enumerate(found):
         if index < skip_until:
             continue
-        if not fraction_of_scale(found, index) and (share := share_at(found, index, language)):
+        # "half a million", "a quarter of a million": a count, not a share.
+        fraction = fraction_of_scale(found, index)
+        if not fraction and (share := share_at(found, index, language)):
             value, span = share
             skip_until = index + span
             text = match.string[match.start() : found[index + span - 1][2].end()]
-            result.append(Quantity(value=value, unit=frozenset({"percent"}), text=text, in_words=True))
+            percent = frozenset({"percent"})
+            result.append(Quantity(value=value, unit=percent, text=text, in_words=True, head=percent))
             continue
-        if factor := factor_of(token) if kind == "word" else None:
-            result.append(Quantity(value=factor, unit=frozenset({"times"}), text=token))
+        if kind == "word" and (factor := factor_of(token)):
+            times = frozenset({"times"})
+            result.append(Quantity(value=factor, unit=times, text=token, head=times))
             continue
         units = set()
         position = index + 1
         if kind == "number":
             value = parse_number(match.group("number"), language)
             money, suffix = match.group("money"), fold(match.group("suffix") or "")
-        elif kind == "word" and (fraction := fraction_of_scale(found, index)):
-            # "half a million", "a quarter of a million": a count, not a share.
+        elif fraction:
             (value, position), money, suffix = fraction, None, ""
         elif kind == "word" and number_word(token) is not None:
             value, money, suffix = number_word(token), None, ""
@@ -373,7 +369,6 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
             units.add(unit_of(suffix, stem))
         head = set(units)
         last_unit = None
-        words_after = []
         while position < len(found) and found[position][0] == "word":
             # "1.4 million", "2 Mrd.", "10 mil millones" (ten thousand million, a billion).
             scale = SCALES.get(fold(found[position][1]).rstrip("."))
@@ -390,7 +385,7 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
         ):
             position += 1
         if position > index + 1 and position < len(found) and fold(found[position][1]) in SCALE_OF:
-            # "1,5 millones de personas", "2 milliards d'euros": what the scale counts follows.
+            # "1,5 millones de personas", "2 miliardi di euro": what the scale counts follows.
             position += 1
         # The words read so far are this figure's: "hundred" of "three hundred" is no figure of its own.
         skip_until = position
@@ -406,7 +401,6 @@ def quantities(found, language: str, stop, stem) -> list[Quantity]:
                 break
             if kind_after != "word" or fold(word) in stop:
                 break
-            words_after.append(word)
             surface_end = word_match.end()
             unit = last_unit = unit_of(word, stem)
             units.add(unit)
