@@ -201,6 +201,24 @@ def test_a_capital_letter_alone_is_no_acronym():
     assert read_claim("A third of homes lack heating, I am told by the EU.").entities == {"eu": "EU"}
 
 
+def test_words_are_stemmed_in_the_article_s_language(desk):
+    """A German article's claim is stemmed in German: its stopwords go and "Wohnungen" is
+    "wohnung", in the scoring and, on PostgreSQL, in its search document (German configuration,
+    weighted A, beside the unstemmed words)."""
+    text = "Die Mieten der Wohnungen stiegen stark"
+    assert set(read_claim(text, "de").words) == {"miet", "wohnung", "stieg", "stark"}
+    assert "wohnungen" in read_claim(text, "en").words
+    article = make_article(desk, title="Mieten", text=text, language="de")
+    claim = make_annotation(desk, article=article, quote=text)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT document::text FROM annotations_claimdocument WHERE annotation_id = %s", [claim.id]
+            )
+            document = cursor.fetchone()[0]
+        assert "'wohnung':4A" in document and "'wohnungen':" in document
+
+
 def test_every_live_claim_has_its_search_document_and_a_merged_one_has_none(desk, claims):
     """Triggers keep the searched text in step: created, reworded, deleted with its claim."""
     troops = claims["troops"]
